@@ -1,0 +1,61 @@
+"""Runtime differences the core needs: const, clocks and a lock.
+
+    start = ticks(); ...; seconds_since(start)
+"""
+
+import time
+
+try:
+    from micropython import const
+except ImportError:
+
+    def const(x):
+        return x
+
+
+try:
+    from _thread import allocate_lock
+except ImportError:  # CircuitPython: no threads, nothing to guard
+    allocate_lock = None
+
+# A clock before this (2020-01-01) is a board that has not set its RTC yet.
+_PLAUSIBLE = const(1577836800)
+
+# Some MicroPython ports count wall time from 2000, not 1970.
+_EPOCH = 946684800 if time.gmtime(0)[0] == 2000 else 0
+
+if hasattr(time, "monotonic_ns"):  # CPython, CircuitPython: integer nanoseconds
+    ticks = time.monotonic_ns
+
+    def seconds_since(start):
+        return (time.monotonic_ns() - start) / 1e9
+
+else:  # MicroPython: a wrapping millisecond clock; ticks_diff handles the wrap
+    ticks = time.ticks_ms
+
+    def seconds_since(start):
+        return max(time.ticks_diff(time.ticks_ms(), start), 0) / 1000
+
+
+def unix_time():
+    """Seconds since 1970, whatever epoch the port counts from."""
+    return time.time() + _EPOCH
+
+
+def wall_time():
+    """Unix time in seconds, or None while the board's clock is not plausible."""
+    now = unix_time()
+    return now if now >= _PLAUSIBLE else None
+
+
+class _NoLock:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def new_lock():
+    """A lock where threads exist (CPython's exporter thread), else a no-op."""
+    return allocate_lock() if allocate_lock else _NoLock()

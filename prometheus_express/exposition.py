@@ -1,0 +1,303 @@
+"""Prometheus text format 0.0.4, streamed: small pieces go to a write callable.
+
+    write_text(writer.write)   # never builds the page
+    body = generate_latest()   # or build it, as client_python does
+"""
+
+from .registry import REGISTRY
+from .utils import escape_help, escape_value, floatToGoString
+
+CONTENT_TYPE_PLAIN_0_0_4 = "text/plain; version=0.0.4; charset=utf-8"
+CONTENT_TYPE_PLAIN_1_0_0 = "text/plain; version=1.0.0; charset=utf-8"
+CONTENT_TYPE_LATEST = CONTENT_TYPE_PLAIN_1_0_0
+
+
+def _label_parts(names, values):
+    return [names[i] + '="' + escape_value(values[i]) + '"' for i in range(len(names))]
+
+
+class _Lines:
+    # Writes the sample lines of the family and child being rendered. A
+    # child's labels are rendered once, sorted by name as both formats
+    # expect; an extra label (le, a state) is slotted in at its place.
+
+    def __init__(self, write):
+        self.write = write
+        self.name = ""
+
+    def child(self, names, values):
+        # names and values already sorted by name
+        self.names = names
+        self.values = values
+        self.xname = None
+        self.parts = _label_parts(names, values) if names else ()
+        self.labels = ",".join(self.parts)
+
+    def child_dict(self, labels):
+        names = sorted(labels)
+        self.child(names, [labels[k] for k in names])
+
+    def _split(self, xname):
+        self.xname = xname
+        parts = self.parts
+        at = 0
+        while at < len(parts) and self.names[at] < xname:
+            at += 1
+        self.pre = "{" + "".join(p + "," for p in parts[:at])
+        self.post = "".join("," + p for p in parts[at:]) + "} "
+
+    def sample(self, suffix, value, xname=None, xvalue=None, extra=None, tail=""):
+        w = self.write
+        w(self.name)
+        w(suffix)
+        if extra:  # Info: its pairs join the child's labels
+            labels = dict(zip(self.names, self.values))
+            labels.update(extra)
+            names = sorted(labels)
+            w("{")
+            w(",".join(_label_parts(names, [labels[k] for k in names])))
+            w("} ")
+        elif xname is not None:
+            if xname != self.xname:
+                self._split(xname)
+            w(self.pre)
+            w(xname)
+            w('="')
+            w(escape_value(xvalue))
+            w('"')
+            w(self.post)
+        elif self.labels:
+            w("{")
+            w(self.labels)
+            w("} ")
+        else:
+            w(" ")
+        w(floatToGoString(value))
+        if tail:
+            w(tail)
+        w("\n")
+
+
+def _header(write, name, typ, doc, unit, om):
+    write("# HELP ")
+    write(name)
+    write(" ")
+    write(escape_value(doc) if om else escape_help(doc))
+    write("\n# TYPE ")
+    write(name)
+    write(" ")
+    write(typ)
+    write("\n")
+    if om and unit:
+        write("# UNIT ")
+        write(name)
+        write(" ")
+        write(unit)
+        write("\n")
+
+
+def _text_family(name, typ):
+    # The 0.0.4 format predates OpenMetrics' counter, info and stateset types.
+    if typ == "counter":
+        return name + "_total", typ
+    if typ == "info":
+        return name + "_info", "gauge"
+    if typ == "stateset":
+        return name, "gauge"
+    if typ == "gaugehistogram":
+        return name, "histogram"
+    if typ == "unknown":
+        return name, "untyped"
+    return name, typ
+
+
+def _child(out, metric, child):
+    names = metric._labelnames
+    if names:
+        values = child._labelvalues
+        order = metric._order
+        out.child([names[i] for i in order], [values[i] for i in order])
+    else:
+        out.child((), ())
+
+
+def _native(out, metric, om):
+    # Our own metrics stream straight from their values: no Metric, no Sample.
+    write = out.write
+    name = metric._name
+    if om:
+        _header(write, name, metric._type, metric._documentation, metric._unit, True)
+    else:
+        family, typ = _text_family(name, metric._type)
+        _header(write, family, typ, metric._documentation, "", False)
+    out.name = name
+    kids = metric._children
+    if kids is None:
+        kids = (metric,)
+    created = metric._created_on()
+    i = 0
+    while i < len(kids):  # by index: another thread may add a child meanwhile
+        child = kids[i]
+        i += 1
+        _child(out, metric, child)
+        child._emit(out)
+        if om and created and child._created is not None:
+            out.sample("_created", child._created)
+    if created and not om:
+        # The 0.0.4 format has no _created: client_python exports it as a gauge.
+        header = True
+        i = 0
+        while i < len(kids):
+            child = kids[i]
+            i += 1
+            if child._created is not None:
+                if header:
+                    _header(write, name + "_created", "gauge", metric._documentation, "", False)
+                    header = False
+                _child(out, metric, child)
+                out.sample("_created", child._created)
+
+
+def _exemplar(metric, s):
+    e = s.exemplar
+    typ = metric.type
+    name = s.name
+    if not (
+        (typ == "counter" and name.endswith("_total"))
+        or (typ == "gaugehistogram" and name.endswith("_bucket"))
+        or (typ == "histogram" and (name.endswith("_bucket") or name == metric.name))
+    ):
+        raise ValueError(
+            "Metric %s has exemplars, but is not a histogram bucket or counter" % metric.name
+        )
+    names = sorted(e.labels)
+    text = " # {%s} %s" % (
+        ",".join(_label_parts(names, [e.labels[k] for k in names])),
+        floatToGoString(e.value),
+    )
+    if e.timestamp is not None:
+        text += " %s" % (e.timestamp,)
+    return text
+
+
+def _generic_sample(out, metric, s, om):
+    out.name = s.name
+    out.child_dict(s.labels)
+    tail = ""
+    if s.timestamp is not None:
+        if om:
+            tail = " %s" % (s.timestamp,)
+        else:  # milliseconds in the 0.0.4 format
+            tail = " %d" % int(float(s.timestamp) * 1000)
+    if om and s.exemplar:
+        tail += _exemplar(metric, s)
+    out.sample("", s.value, tail=tail)
+
+
+def _generic(out, metric, om):
+    # A Metric from a custom collector (or from collect()).
+    write = out.write
+    if om:
+        _header(write, metric.name, metric.type, metric.documentation, metric.unit, True)
+        for s in metric.samples:
+            _generic_sample(out, metric, s, om)
+        return
+    family, typ = _text_family(metric.name, metric.type)
+    _header(write, family, typ, metric.documentation, "", False)
+    moved = (metric.name + "_created", metric.name + "_gcount", metric.name + "_gsum")
+    for s in metric.samples:
+        if s.name not in moved:
+            _generic_sample(out, metric, s, om)
+    for name in moved:  # OpenMetrics-only samples become gauges, as in client_python
+        header = True
+        for s in metric.samples:
+            if s.name == name:
+                if header:
+                    _header(write, name, "gauge", metric.documentation, "", False)
+                    header = False
+                _generic_sample(out, metric, s, om)
+
+
+def _write(write, registry, om):
+    out = _Lines(write)
+    collectors = getattr(registry, "_collectors", None)
+    if collectors is None:  # any object with collect() will do
+        collectors = (registry,)
+    i = 0
+    while i < len(collectors):
+        collector = collectors[i]
+        i += 1
+        if hasattr(collector, "_emit"):
+            _native(out, collector, om)
+        else:
+            for metric in collector.collect():
+                _generic(out, metric, om)
+    if om:
+        write("# EOF\n")
+
+
+def write_text(write, registry=REGISTRY):
+    """Stream the registry in text format 0.0.4 as str pieces to write()."""
+    _write(write, registry, False)
+
+
+def generate_latest(registry=REGISTRY, escaping="underscores"):
+    """The whole page in text format 0.0.4, as bytes.
+
+    Names here are always legacy names, which every escaping leaves alone.
+    """
+    pieces = []
+    _write(pieces.append, registry, False)
+    return "".join(pieces).encode("utf-8")
+
+
+def _params(toks):
+    version = ""
+    escaping = "underscores"
+    for tok in toks:
+        if "=" in tok:
+            key, value = tok.strip().split("=", 1)
+            if key == "version":
+                version = value
+            elif key == "escaping" and value in ("allow-utf-8", "values"):
+                # Dots escaping would rewrite names; what we send is underscores.
+                escaping = value
+    return version, escaping
+
+
+def _major(version):
+    try:
+        return int(version.split(".")[0])
+    except ValueError:
+        return 0
+
+
+def choose_format(accept_header):
+    """(openmetrics, content_type) for an Accept header, as client_python chooses."""
+    for accepted in (accept_header or "").split(","):
+        toks = accepted.split(";")
+        mime = toks[0].strip()
+        if mime == "application/openmetrics-text":
+            version, escaping = _params(toks)
+            if not version:
+                return True, "application/openmetrics-text; version=1.0.0; charset=utf-8"
+            if _major(version) >= 1:
+                return True, (
+                    "application/openmetrics-text; version=%s; charset=utf-8; escaping=%s"
+                    % (version, escaping)
+                )
+        elif mime == "text/plain":
+            version, escaping = _params(toks)
+            if version and _major(version) >= 1:
+                return False, CONTENT_TYPE_LATEST + "; escaping=" + escaping
+    return False, CONTENT_TYPE_PLAIN_0_0_4
+
+
+def choose_encoder(accept_header):
+    """(encoder, content_type): encoder(registry) returns the page as bytes."""
+    om, content_type = choose_format(accept_header)
+    if om:
+        from .openmetrics.exposition import generate_latest as encoder
+    else:
+        encoder = generate_latest
+    return encoder, content_type
