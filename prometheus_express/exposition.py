@@ -33,10 +33,6 @@ class _Lines:
         self.parts = _label_parts(names, values) if names else ()
         self.labels = ",".join(self.parts)
 
-    def child_dict(self, labels):
-        names = sorted(labels)
-        self.child(names, [labels[k] for k in names])
-
     def _split(self, xname):
         self.xname = xname
         parts = self.parts
@@ -111,14 +107,9 @@ def _text_family(name, typ):
     return name, typ
 
 
-def _child(out, metric, child):
-    names = metric._labelnames
-    if names:
-        values = child._labelvalues
-        order = metric._order
-        out.child([names[i] for i in order], [values[i] for i in order])
-    else:
-        out.child((), ())
+def _child(out, names, order, child):
+    values = child._labelvalues
+    out.child([names[i] for i in order], [values[i] for i in order])
 
 
 def _native(out, metric, om):
@@ -135,11 +126,13 @@ def _native(out, metric, om):
     if kids is None:
         kids = (metric,)
     created = metric._created_on()
+    names = metric._labelnames
+    order = sorted(range(len(names)), key=lambda i: names[i])  # both formats sort labels
     i = 0
     while i < len(kids):  # by index: another thread may add a child meanwhile
         child = kids[i]
         i += 1
-        _child(out, metric, child)
+        _child(out, names, order, child)
         child._emit(out)
         if om and created and child._created is not None:
             out.sample("_created", child._created)
@@ -154,68 +147,8 @@ def _native(out, metric, om):
                 if header:
                     _header(write, name + "_created", "gauge", metric._documentation, "", False)
                     header = False
-                _child(out, metric, child)
+                _child(out, names, order, child)
                 out.sample("_created", child._created)
-
-
-def _exemplar(metric, s):
-    e = s.exemplar
-    typ = metric.type
-    name = s.name
-    if not (
-        (typ == "counter" and name.endswith("_total"))
-        or (typ == "gaugehistogram" and name.endswith("_bucket"))
-        or (typ == "histogram" and (name.endswith("_bucket") or name == metric.name))
-    ):
-        raise ValueError(
-            "Metric %s has exemplars, but is not a histogram bucket or counter" % metric.name
-        )
-    names = sorted(e.labels)
-    text = " # {%s} %s" % (
-        ",".join(_label_parts(names, [e.labels[k] for k in names])),
-        floatToGoString(e.value),
-    )
-    if e.timestamp is not None:
-        text += " %s" % (e.timestamp,)
-    return text
-
-
-def _generic_sample(out, metric, s, om):
-    out.name = s.name
-    out.child_dict(s.labels)
-    tail = ""
-    if s.timestamp is not None:
-        if om:
-            tail = " %s" % (s.timestamp,)
-        else:  # milliseconds in the 0.0.4 format
-            tail = " %d" % int(float(s.timestamp) * 1000)
-    if om and s.exemplar:
-        tail += _exemplar(metric, s)
-    out.sample("", s.value, tail=tail)
-
-
-def _generic(out, metric, om):
-    # A Metric from a custom collector (or from collect()).
-    write = out.write
-    if om:
-        _header(write, metric.name, metric.type, metric.documentation, metric.unit, True)
-        for s in metric.samples:
-            _generic_sample(out, metric, s, om)
-        return
-    family, typ = _text_family(metric.name, metric.type)
-    _header(write, family, typ, metric.documentation, "", False)
-    moved = (metric.name + "_created", metric.name + "_gcount", metric.name + "_gsum")
-    for s in metric.samples:
-        if s.name not in moved:
-            _generic_sample(out, metric, s, om)
-    for name in moved:  # OpenMetrics-only samples become gauges, as in client_python
-        header = True
-        for s in metric.samples:
-            if s.name == name:
-                if header:
-                    _header(write, name, "gauge", metric.documentation, "", False)
-                    header = False
-                _generic_sample(out, metric, s, om)
 
 
 def _write(write, registry, om):
@@ -230,8 +163,10 @@ def _write(write, registry, om):
         if hasattr(collector, "_emit"):
             _native(out, collector, om)
         else:
+            from .collected import write_family
+
             for metric in collector.collect():
-                _generic(out, metric, om)
+                write_family(out, metric, om)
     if om:
         write("# EOF\n")
 
@@ -251,53 +186,10 @@ def generate_latest(registry=REGISTRY, escaping="underscores"):
     return "".join(pieces).encode("utf-8")
 
 
-def _params(toks):
-    version = ""
-    escaping = "underscores"
-    for tok in toks:
-        if "=" in tok:
-            key, value = tok.strip().split("=", 1)
-            if key == "version":
-                version = value
-            elif key == "escaping" and value in ("allow-utf-8", "values"):
-                # Dots escaping would rewrite names; what we send is underscores.
-                escaping = value
-    return version, escaping
+def __getattr__(name):
+    # client_python has choose_encoder here; it loads only when asked for.
+    if name in ("choose_encoder", "choose_format"):
+        from . import negotiation
 
-
-def _major(version):
-    try:
-        return int(version.split(".")[0])
-    except ValueError:
-        return 0
-
-
-def choose_format(accept_header):
-    """(openmetrics, content_type) for an Accept header, as client_python chooses."""
-    for accepted in (accept_header or "").split(","):
-        toks = accepted.split(";")
-        mime = toks[0].strip()
-        if mime == "application/openmetrics-text":
-            version, escaping = _params(toks)
-            if not version:
-                return True, "application/openmetrics-text; version=1.0.0; charset=utf-8"
-            if _major(version) >= 1:
-                return True, (
-                    "application/openmetrics-text; version=%s; charset=utf-8; escaping=%s"
-                    % (version, escaping)
-                )
-        elif mime == "text/plain":
-            version, escaping = _params(toks)
-            if version and _major(version) >= 1:
-                return False, CONTENT_TYPE_LATEST + "; escaping=" + escaping
-    return False, CONTENT_TYPE_PLAIN_0_0_4
-
-
-def choose_encoder(accept_header):
-    """(encoder, content_type): encoder(registry) returns the page as bytes."""
-    om, content_type = choose_format(accept_header)
-    if om:
-        from .openmetrics.exposition import generate_latest as encoder
-    else:
-        encoder = generate_latest
-    return encoder, content_type
+        return getattr(negotiation, name)
+    raise AttributeError(name)

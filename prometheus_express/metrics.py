@@ -5,9 +5,7 @@
 """
 
 from ._port import new_lock, unix_time, wall_time
-from .context_managers import ExceptionCounter, InprogressTracker, Timer
 from .registry import REGISTRY
-from .utils import INF, floatToGoString
 from .validation import validate_labelname, validate_metric_name
 
 # One lock for every value: CPython's exporter thread reads while the program
@@ -60,6 +58,7 @@ def _number(value):
 
 
 def _str_values(values):
+    # Label values as a tuple of str; no new tuple in the usual all-str case.
     for v in values:
         if not isinstance(v, str):
             return tuple(str(v) for v in values)
@@ -79,7 +78,6 @@ class MetricWrapperBase:
     _has_created = False
     _labelnames = ()
     _labelvalues = ()
-    _order = ()  # label indexes in name order, as the formats sort them
     _children = None  # a list on a parent: the children in creation order
 
     def __init__(
@@ -93,8 +91,6 @@ class MetricWrapperBase:
         registry=REGISTRY,
     ):
         self._name = _build_full_name(self._type, name, namespace, subsystem, unit)
-        if not isinstance(documentation, str):
-            raise TypeError("documentation must be a str, not %s" % type(documentation).__name__)
         self._documentation = documentation
         self._unit = unit
         labelnames = tuple(labelnames)
@@ -102,11 +98,9 @@ class MetricWrapperBase:
             validate_labelname(label, self._reserved_labelnames)
             if label in labelnames[:i]:
                 raise ValueError("Duplicate label name %r in %s" % (label, self._name))
-        self._prepare()
         self._parent = self
         if labelnames:
             self._labelnames = labelnames
-            self._order = tuple(sorted(range(len(labelnames)), key=lambda i: labelnames[i]))
             self._metrics = {}
             self._children = []
         else:
@@ -114,15 +108,8 @@ class MetricWrapperBase:
         if registry:
             registry.register(self)
 
-    def _prepare(self):
-        # Validates and stores what a type adds to the constructor.
-        pass
-
     def __str__(self):
         return "%s:%s" % (self._type, self._parent._name)
-
-    def __repr__(self):
-        return "%s.%s(%s)" % (__name__, type(self).__name__, self._parent._name)
 
     def _raise_if_not_observable(self):
         if self._children is not None:
@@ -217,36 +204,15 @@ class MetricWrapperBase:
         self._created = wall_time() if self._has_created else None
 
     def describe(self):
-        from .metrics_core import Metric
+        from .metrics_core import describe
 
-        return [Metric(self._name, self._documentation, self._type, self._unit)]
+        return describe(self)
 
     def collect(self):
         """The metric family with its samples, as client_python builds it."""
-        family = self.describe()[0]
-        out = _Samples(family, self._labelnames)
-        for child in self._children if self._children is not None else (self,):
-            out.values = child._labelvalues
-            child._emit(out)
-            if self._created_on() and child._created is not None:
-                out.sample("_created", child._created)
-        return [family]
+        from .metrics_core import collect
 
-
-class _Samples:
-    # Receives a child's samples and adds them to a Metric, for collect().
-    def __init__(self, family, names):
-        self.family = family
-        self.names = names
-        self.values = ()
-
-    def sample(self, suffix, value, xname=None, xvalue=None, extra=None):
-        labels = dict(zip(self.names, self.values))
-        if xname is not None:
-            labels[xname] = xvalue
-        if extra:
-            labels.update(extra)
-        self.family.add_sample(self.family.name + suffix, labels, value, None, None)
+        return collect(self)
 
 
 class Counter(MetricWrapperBase):
@@ -282,6 +248,8 @@ class Counter(MetricWrapperBase):
 
     def count_exceptions(self, exception=Exception):
         """Count exceptions raised out of a block or function (context manager or decorator)."""
+        from .context_managers import ExceptionCounter
+
         self._raise_if_not_observable()
         return ExceptionCounter(self, exception)
 
@@ -310,9 +278,7 @@ class Gauge(MetricWrapperBase):
 
     def dec(self, amount=1):
         """Decrement by amount."""
-        self._raise_if_not_observable()
-        with _LOCK:
-            self._value = _add(self._value, -amount)
+        self.inc(-amount)
 
     def set(self, value):
         """Set to value."""
@@ -325,11 +291,15 @@ class Gauge(MetricWrapperBase):
 
     def track_inprogress(self):
         """Add one while a block or function runs (context manager or decorator)."""
+        from .context_managers import InprogressTracker
+
         self._raise_if_not_observable()
         return InprogressTracker(self)
 
     def time(self):
         """Set to the duration of a block or function in seconds."""
+        from .context_managers import Timer
+
         return Timer(self, "set")
 
     def set_function(self, f):
@@ -340,192 +310,3 @@ class Gauge(MetricWrapperBase):
     def _emit(self, out):
         f = self._function
         out.sample("", self._value if f is None else _number(f()))
-
-
-class Summary(MetricWrapperBase):
-    """Count and sum of observations, such as request sizes.
-
-    s = Summary("payload_bytes", "Payload size")
-    s.observe(512)
-    """
-
-    _type = "summary"
-    _reserved_labelnames = ("quantile",)
-    _has_created = True
-
-    def _metric_init(self):
-        MetricWrapperBase._metric_init(self)
-        self._count = 0
-        self._sum = 0
-
-    def observe(self, amount):
-        """Record one observation."""
-        self._raise_if_not_observable()
-        with _LOCK:
-            self._count += 1
-            self._sum = _add(self._sum, amount)
-
-    def time(self):
-        """Observe the duration of a block or function in seconds."""
-        return Timer(self, "observe")
-
-    def _emit(self, out):
-        out.sample("_count", self._count)
-        out.sample("_sum", self._sum)
-
-
-class Histogram(MetricWrapperBase):
-    """Observations counted in buckets, for quantiles across many boards.
-
-    h = Histogram("read_seconds", "Sensor read time", buckets=(0.01, 0.1, 1))
-    h.observe(0.05)
-    """
-
-    _type = "histogram"
-    _reserved_labelnames = ("le",)
-    _has_created = True
-    DEFAULT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, INF)
-
-    def __init__(
-        self,
-        name,
-        documentation,
-        labelnames=(),
-        namespace="",
-        subsystem="",
-        unit="",
-        registry=REGISTRY,
-        buckets=DEFAULT_BUCKETS,
-    ):
-        self._buckets = buckets
-        MetricWrapperBase.__init__(
-            self, name, documentation, labelnames, namespace, subsystem, unit, registry
-        )
-
-    def _prepare(self):
-        bounds = [float(b) for b in self._buckets]
-        del self._buckets
-        for i in range(1, len(bounds)):
-            if not bounds[i - 1] < bounds[i]:
-                raise ValueError("Buckets not in sorted order: %r must increase strictly" % (bounds,))
-        if bounds and bounds[-1] != INF:
-            bounds.append(INF)
-        if len(bounds) < 2:
-            raise ValueError("Must have at least two buckets")
-        self._upper_bounds = tuple(bounds)
-        self._le = tuple(floatToGoString(b) for b in bounds)
-
-    def _metric_init(self):
-        MetricWrapperBase._metric_init(self)
-        self._counts = [0] * len(self._parent._upper_bounds)
-        self._sum = 0
-
-    def observe(self, amount):
-        """Record one observation in its bucket."""
-        self._raise_if_not_observable()
-        bounds = self._parent._upper_bounds
-        with _LOCK:
-            self._sum = _add(self._sum, amount)
-            for i in range(len(bounds)):
-                if amount <= bounds[i]:
-                    self._counts[i] += 1
-                    break
-
-    def time(self):
-        """Observe the duration of a block or function in seconds."""
-        return Timer(self, "observe")
-
-    def _emit(self, out):
-        parent = self._parent
-        le = parent._le
-        counts = self._counts
-        total = 0
-        for i in range(len(counts)):
-            total += counts[i]
-            out.sample("_bucket", total, "le", le[i])
-        out.sample("_count", total)
-        if parent._upper_bounds[0] >= 0:  # a negative bucket makes the sum meaningless
-            out.sample("_sum", self._sum)
-
-
-class Info(MetricWrapperBase):
-    """Key-value facts about the board: firmware, build, chip.
-
-    i = Info("firmware", "Firmware build")
-    i.info({"version": "1.2.0"})
-    """
-
-    _type = "info"
-
-    def _metric_init(self):
-        self._value = {}
-
-    def info(self, val):
-        """Set the key-value pairs."""
-        self._raise_if_not_observable()
-        names = self._parent._labelnames
-        value = {}
-        for k in val:
-            if k in names:
-                raise ValueError(
-                    "Overlapping labels for Info metric, metric: %s child: %s" % (names, val)
-                )
-            validate_labelname(k)
-            if val[k] is None:
-                raise ValueError("Label value cannot be None")
-            value[k] = str(val[k])
-        self._value = value
-
-    def _emit(self, out):
-        out.sample("_info", 1, extra=self._value)
-
-
-class Enum(MetricWrapperBase):
-    """Which one of a set of states is current; the first state is the default.
-
-    e = Enum("wifi_state", "Wi-Fi state", states=["down", "connecting", "up"])
-    e.state("up")
-    """
-
-    _type = "stateset"
-
-    def __init__(
-        self,
-        name,
-        documentation,
-        labelnames=(),
-        namespace="",
-        subsystem="",
-        unit="",
-        registry=REGISTRY,
-        states=None,
-    ):
-        if name in labelnames:
-            raise ValueError("Overlapping labels for Enum metric: %s" % name)
-        if not states:
-            raise ValueError("No states provided for Enum metric: %s" % name)
-        self._states = tuple(str(s) for s in states)
-        MetricWrapperBase.__init__(
-            self, name, documentation, labelnames, namespace, subsystem, unit, registry
-        )
-
-    def _prepare(self):
-        # The state label is named after the metric, so the name must be a label name too.
-        validate_labelname(self._name)
-
-    def _metric_init(self):
-        self._value = 0
-
-    def state(self, state):
-        """Make state the current one."""
-        self._raise_if_not_observable()
-        states = self._parent._states
-        if state not in states:
-            raise ValueError("Unknown state %r for %s; expected one of %s" % (state, self, states))
-        self._value = states.index(state)
-
-    def _emit(self, out):
-        name = self._parent._name
-        states = self._parent._states
-        for i in range(len(states)):
-            out.sample("", 1 if i == self._value else 0, name, states[i])

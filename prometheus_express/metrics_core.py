@@ -222,3 +222,55 @@ class StateSetMetricFamily(_Family):
         for state in sorted(value):
             labels_ = self._labels(labels, ((self.name, state),))
             self.samples.append(Sample(self.name, labels_, 1 if value[state] else 0, timestamp, None))
+
+
+def describe(metric):
+    """The family of one of our own metrics, without samples."""
+    return [Metric(metric._name, metric._documentation, metric._type, metric._unit)]
+
+
+class _Samples:
+    # Takes the samples one of our metrics streams and adds them to a Metric.
+    def __init__(self, family, names):
+        self.family = family
+        self.names = names
+
+    def sample(self, suffix, value, xname=None, xvalue=None, extra=None):
+        labels = dict(zip(self.names, self.values))
+        if xname is not None:
+            labels[xname] = xvalue
+        if extra:
+            labels.update(extra)
+        self.family.add_sample(self.family.name + suffix, labels, value, None, None)
+
+
+def collect(metric):
+    """One of our own metrics as a Metric with Samples, as client_python builds it."""
+    family = describe(metric)[0]
+    out = _Samples(family, metric._labelnames)
+    created = metric._created_on()
+    kids = metric._children
+    for child in list(kids) if kids is not None else (metric,):
+        out.values = child._labelvalues
+        child._emit(out)
+        if created and child._created is not None:
+            out.sample("_created", child._created)
+    return [family]
+
+
+class RestrictedRegistry:
+    """A view of a registry that collects only the samples with the given names."""
+
+    def __init__(self, names, registry):
+        self._name_set = set(names)
+        self._registry = registry
+
+    def collect(self):
+        names = self._name_set
+        owners = self._registry._names
+        for collector in list(self._registry._collectors):
+            if any(owners.get(n) is collector for n in names):
+                for metric in collector.collect():
+                    m = metric._restricted_metric(names)
+                    if m:
+                        yield m

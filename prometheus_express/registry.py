@@ -6,18 +6,22 @@
 
 from ._port import new_lock
 
-# The series names each type produces besides its own name.
-_SUFFIXES = (
-    ("counter", ("_total", "_created")),
-    ("summary", ("_sum", "_count", "_created")),
-    ("histogram", ("_bucket", "_sum", "_count", "_created")),
-    ("gaugehistogram", ("_bucket", "_gsum", "_gcount")),
-    ("info", ("_info",)),
-)
 
-
-class DuplicateTimeseries(ValueError):
-    pass
+def _series(name, typ):
+    # Every series name a family of this type produces.
+    if typ == "counter":
+        suffixes = "_total _created"
+    elif typ == "summary":
+        suffixes = "_sum _count _created"
+    elif typ == "histogram":
+        suffixes = "_bucket _sum _count _created"
+    elif typ == "gaugehistogram":
+        suffixes = "_bucket _gsum _gcount"
+    elif typ == "info":
+        suffixes = "_info"
+    else:
+        return [name]
+    return [name] + [name + s for s in suffixes.split()]
 
 
 class CollectorRegistry:
@@ -31,13 +35,19 @@ class CollectorRegistry:
 
     def register(self, collector):
         """Add a collector; ValueError if it would duplicate a time series."""
+        if hasattr(collector, "_emit"):  # our own metrics know their family
+            names = _series(collector._name, collector._type)
+        else:
+            describe = getattr(collector, "describe", None)
+            if describe is None and self._auto_describe:
+                describe = collector.collect
+            names = []
+            for m in describe() if describe else ():
+                names += _series(m.name, m.type)
         with self._lock:
-            names = self._get_names(collector)
-            duplicates = sorted(n for n in names if n in self._names)
+            duplicates = [n for n in names if n in self._names]
             if duplicates:
-                raise DuplicateTimeseries(
-                    "Duplicated timeseries in CollectorRegistry: %s" % ", ".join(duplicates)
-                )
+                raise ValueError("Duplicated timeseries in CollectorRegistry: %s" % duplicates)
             for name in names:
                 self._names[name] = collector
             self._collectors.append(collector)
@@ -45,30 +55,9 @@ class CollectorRegistry:
     def unregister(self, collector):
         """Remove a collector."""
         with self._lock:
-            if collector not in self._collectors:
-                raise KeyError("%r is not registered" % (collector,))
             self._collectors.remove(collector)
             for name in [n for n in self._names if self._names[n] is collector]:
                 del self._names[name]
-
-    def _get_names(self, collector):
-        if hasattr(collector, "_emit"):  # our own metrics know their names
-            families = ((collector._name, collector._type),)
-        else:
-            describe = getattr(collector, "describe", None)
-            if describe is None and self._auto_describe:
-                describe = collector.collect
-            if describe is None:
-                return []
-            families = [(m.name, m.type) for m in describe()]
-        names = []
-        for name, typ in families:
-            names.append(name)
-            for t, suffixes in _SUFFIXES:
-                if t == typ:
-                    for suffix in suffixes:
-                        names.append(name + suffix)
-        return names
 
     def collect(self):
         """Yield the metric families of every collector."""
@@ -77,6 +66,8 @@ class CollectorRegistry:
 
     def restricted_registry(self, names):
         """A registry view that collects only the samples with the given names."""
+        from .metrics_core import RestrictedRegistry
+
         return RestrictedRegistry(names, self)
 
     def get_sample_value(self, name, labels=None):
@@ -87,22 +78,6 @@ class CollectorRegistry:
                 if s.name == name and s.labels == labels:
                     return s.value
         return None
-
-
-class RestrictedRegistry:
-    def __init__(self, names, registry):
-        self._name_set = set(names)
-        self._registry = registry
-
-    def collect(self):
-        names = self._name_set
-        wanted = self._registry._names
-        for collector in list(self._registry._collectors):
-            if any(wanted.get(n) is collector for n in names):
-                for metric in collector.collect():
-                    m = metric._restricted_metric(names)
-                    if m:
-                        yield m
 
 
 REGISTRY = CollectorRegistry(auto_describe=True)

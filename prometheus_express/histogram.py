@@ -1,0 +1,111 @@
+"""Summary and Histogram: metrics that observe amounts, such as durations.
+
+    h = Histogram("read_seconds", "Sensor read time", buckets=(0.01, 0.1, 1))
+    h.observe(0.05)
+"""
+
+from .metrics import _LOCK, MetricWrapperBase, _add
+from .registry import REGISTRY
+from .utils import INF, floatToGoString
+
+
+class _Observer(MetricWrapperBase):
+    def time(self):
+        """Observe the duration of a block or function in seconds."""
+        from .context_managers import Timer
+
+        return Timer(self, "observe")
+
+
+class Summary(_Observer):
+    """Count and sum of observations, such as request sizes.
+
+    s = Summary("payload_bytes", "Payload size")
+    s.observe(512)
+    """
+
+    _type = "summary"
+    _reserved_labelnames = ("quantile",)
+    _has_created = True
+
+    def _metric_init(self):
+        MetricWrapperBase._metric_init(self)
+        self._count = 0
+        self._sum = 0
+
+    def observe(self, amount):
+        """Record one observation."""
+        self._raise_if_not_observable()
+        with _LOCK:
+            self._count += 1
+            self._sum = _add(self._sum, amount)
+
+    def _emit(self, out):
+        out.sample("_count", self._count)
+        out.sample("_sum", self._sum)
+
+
+class Histogram(_Observer):
+    """Observations counted in buckets, for quantiles across many boards.
+
+    h = Histogram("read_seconds", "Sensor read time", buckets=(0.01, 0.1, 1))
+    h.observe(0.05)
+    """
+
+    _type = "histogram"
+    _reserved_labelnames = ("le",)
+    _has_created = True
+    DEFAULT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, INF)
+
+    def __init__(
+        self,
+        name,
+        documentation,
+        labelnames=(),
+        namespace="",
+        subsystem="",
+        unit="",
+        registry=REGISTRY,
+        buckets=DEFAULT_BUCKETS,
+    ):
+        bounds = [float(b) for b in buckets]
+        for i in range(1, len(bounds)):
+            if not bounds[i - 1] < bounds[i]:
+                raise ValueError("Buckets not in sorted order: %r must increase strictly" % (bounds,))
+        if bounds and bounds[-1] != INF:
+            bounds.append(INF)
+        if len(bounds) < 2:
+            raise ValueError("Must have at least two buckets")
+        self._upper_bounds = tuple(bounds)
+        self._le = tuple(floatToGoString(b) for b in bounds)
+        MetricWrapperBase.__init__(
+            self, name, documentation, labelnames, namespace, subsystem, unit, registry
+        )
+
+    def _metric_init(self):
+        MetricWrapperBase._metric_init(self)
+        self._counts = [0] * len(self._parent._upper_bounds)
+        self._sum = 0
+
+    def observe(self, amount):
+        """Record one observation in its bucket."""
+        self._raise_if_not_observable()
+        bounds = self._parent._upper_bounds
+        with _LOCK:
+            self._sum = _add(self._sum, amount)
+            for i in range(len(bounds)):
+                if amount <= bounds[i]:
+                    self._counts[i] += 1
+                    break
+
+    def _emit(self, out):
+        parent = self._parent
+        le = parent._le
+        counts = self._counts
+        total = 0
+        for i in range(len(counts)):
+            total += counts[i]
+            out.sample("_bucket", total, "le", le[i])
+        out.sample("_count", total)
+        if parent._upper_bounds[0] >= 0:  # a negative bucket makes the sum meaningless
+            out.sample("_sum", self._sum)

@@ -1,0 +1,58 @@
+"""Picks the exposition format for a request's Accept header, as client_python does.
+
+    openmetrics, content_type = choose_format(accept)
+"""
+
+from .exposition import CONTENT_TYPE_LATEST, CONTENT_TYPE_PLAIN_0_0_4
+
+
+def _params(toks):
+    version = ""
+    escaping = "underscores"
+    for tok in toks:
+        if "=" in tok:
+            key, value = tok.strip().split("=", 1)
+            if key == "version":
+                version = value
+            elif key == "escaping" and value in ("allow-utf-8", "values"):
+                # Dots escaping would rewrite names; what we send is underscores.
+                escaping = value
+    return version, escaping
+
+
+def _major(version):
+    try:
+        return int(version.split(".")[0])
+    except ValueError:
+        return 0
+
+
+def choose_format(accept_header):
+    """(openmetrics, content_type) for an Accept header, as client_python chooses."""
+    for accepted in (accept_header or "").split(","):
+        toks = accepted.split(";")
+        mime = toks[0].strip()
+        if mime == "application/openmetrics-text":
+            version, escaping = _params(toks)
+            if not version:
+                return True, "application/openmetrics-text; version=1.0.0; charset=utf-8"
+            if _major(version) >= 1:
+                return True, (
+                    "application/openmetrics-text; version=%s; charset=utf-8; escaping=%s"
+                    % (version, escaping)
+                )
+        elif mime == "text/plain":
+            version, escaping = _params(toks)
+            if version and _major(version) >= 1:
+                return False, CONTENT_TYPE_LATEST + "; escaping=" + escaping
+    return False, CONTENT_TYPE_PLAIN_0_0_4
+
+
+def choose_encoder(accept_header):
+    """(encoder, content_type): encoder(registry) returns the page as bytes."""
+    om, content_type = choose_format(accept_header)
+    if om:
+        from .openmetrics.exposition import generate_latest as encoder
+    else:
+        from .exposition import generate_latest as encoder
+    return encoder, content_type

@@ -1,0 +1,92 @@
+"""Info and Enum: metrics whose value is a set of labels.
+
+    e = Enum("wifi_state", "Wi-Fi state", states=["down", "connecting", "up"])
+    e.state("up")
+"""
+
+from .metrics import MetricWrapperBase
+from .registry import REGISTRY
+from .validation import validate_labelname
+
+
+class Info(MetricWrapperBase):
+    """Key-value facts about the board: firmware, build, chip.
+
+    i = Info("firmware", "Firmware build")
+    i.info({"version": "1.2.0"})
+    """
+
+    _type = "info"
+
+    def _metric_init(self):
+        self._value = {}
+
+    def info(self, val):
+        """Set the key-value pairs."""
+        self._raise_if_not_observable()
+        names = self._parent._labelnames
+        value = {}
+        for k in val:
+            if k in names:
+                raise ValueError(
+                    "Overlapping labels for Info metric, metric: %s child: %s" % (names, val)
+                )
+            validate_labelname(k)
+            if val[k] is None:
+                raise ValueError("Label value cannot be None")
+            value[k] = str(val[k])
+        self._value = value
+
+    def _emit(self, out):
+        out.sample("_info", 1, extra=self._value)
+
+
+class Enum(MetricWrapperBase):
+    """Which one of a set of states is current; the first state is the default.
+
+    e = Enum("wifi_state", "Wi-Fi state", states=["down", "connecting", "up"])
+    e.state("up")
+    """
+
+    _type = "stateset"
+
+    def __init__(
+        self,
+        name,
+        documentation,
+        labelnames=(),
+        namespace="",
+        subsystem="",
+        unit="",
+        registry=REGISTRY,
+        states=None,
+    ):
+        if name in labelnames:
+            raise ValueError("Overlapping labels for Enum metric: %s" % name)
+        if not states:
+            raise ValueError("No states provided for Enum metric: %s" % name)
+        self._states = tuple(str(s) for s in states)
+        MetricWrapperBase.__init__(
+            self, name, documentation, labelnames, namespace, subsystem, unit, None
+        )
+        # The state label is named after the metric: the name must be a label name too.
+        validate_labelname(self._name)
+        if registry:
+            registry.register(self)
+
+    def _metric_init(self):
+        self._value = 0
+
+    def state(self, state):
+        """Make state the current one."""
+        self._raise_if_not_observable()
+        states = self._parent._states
+        if state not in states:
+            raise ValueError("Unknown state %r for %s; expected one of %s" % (state, self, states))
+        self._value = states.index(state)
+
+    def _emit(self, out):
+        name = self._parent._name
+        states = self._parent._states
+        for i in range(len(states)):
+            out.sample("", 1 if i == self._value else 0, name, states[i])
