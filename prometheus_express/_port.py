@@ -1,6 +1,6 @@
 """Runtime differences the core needs: const, clocks and a lock.
 
-    start = ticks(); ...; seconds_since(start)
+start = ticks(); ...; seconds_since(start)
 """
 
 import time

@@ -1,6 +1,6 @@
 """Writes Metric families from custom collectors, in either text format.
 
-    exposition loads this only when a registry holds a custom collector.
+exposition loads this only when a registry holds a custom collector.
 """
 
 from .exposition import _header, _label_parts, _text_family

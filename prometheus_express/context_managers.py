@@ -1,7 +1,7 @@
 """Timers, exception counters and in-progress trackers: decorators and context managers.
 
-    with histogram.time():
-        read_sensor()
+with histogram.time():
+    read_sensor()
 """
 
 from ._port import seconds_since, ticks

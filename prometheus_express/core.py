@@ -1,9 +1,10 @@
 """The names client_python's prometheus_client.core offers.
 
-    from prometheus_express.core import GaugeMetricFamily, REGISTRY
+from prometheus_express.core import GaugeMetricFamily, REGISTRY
 """
 
-from .metrics import Counter, Enum, Gauge, Histogram, Info, Summary
+from .histogram import Histogram, Summary
+from .metrics import Counter, Gauge
 from .metrics_core import (
     CounterMetricFamily,
     GaugeHistogramMetricFamily,
@@ -17,3 +18,4 @@ from .metrics_core import (
 )
 from .registry import REGISTRY, CollectorRegistry
 from .samples import Exemplar, Sample
+from .state import Enum, Info

@@ -1,7 +1,7 @@
 """Prometheus text format 0.0.4, streamed: small pieces go to a write callable.
 
-    write_text(writer.write)   # never builds the page
-    body = generate_latest()   # or build it, as client_python does
+write_text(writer.write)   # never builds the page
+body = generate_latest()   # or build it, as client_python does
 """
 
 from .registry import REGISTRY
@@ -189,7 +189,7 @@ def generate_latest(registry=REGISTRY, escaping="underscores"):
 def __getattr__(name):
     # client_python has choose_encoder here; it loads only when asked for.
     if name in ("choose_encoder", "choose_format"):
-        from . import negotiation
+        from .negotiation import choose_encoder, choose_format
 
-        return getattr(negotiation, name)
+        return choose_encoder if name == "choose_encoder" else choose_format
     raise AttributeError(name)

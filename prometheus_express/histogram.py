@@ -1,7 +1,7 @@
 """Summary and Histogram: metrics that observe amounts, such as durations.
 
-    h = Histogram("read_seconds", "Sensor read time", buckets=(0.01, 0.1, 1))
-    h.observe(0.05)
+h = Histogram("read_seconds", "Sensor read time", buckets=(0.01, 0.1, 1))
+h.observe(0.05)
 """
 
 from .metrics import _LOCK, MetricWrapperBase, _add
@@ -55,7 +55,23 @@ class Histogram(_Observer):
     _type = "histogram"
     _reserved_labelnames = ("le",)
     _has_created = True
-    DEFAULT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, INF)
+    DEFAULT_BUCKETS = (
+        0.005,
+        0.01,
+        0.025,
+        0.05,
+        0.075,
+        0.1,
+        0.25,
+        0.5,
+        0.75,
+        1.0,
+        2.5,
+        5.0,
+        7.5,
+        10.0,
+        INF,
+    )
 
     def __init__(
         self,
@@ -71,7 +87,9 @@ class Histogram(_Observer):
         bounds = [float(b) for b in buckets]
         for i in range(1, len(bounds)):
             if not bounds[i - 1] < bounds[i]:
-                raise ValueError("Buckets not in sorted order: %r must increase strictly" % (bounds,))
+                raise ValueError(
+                    "Buckets not in sorted order: %r must increase strictly" % (bounds,)
+                )
         if bounds and bounds[-1] != INF:
             bounds.append(INF)
         if len(bounds) < 2:

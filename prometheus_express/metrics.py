@@ -1,7 +1,7 @@
-"""Counter, Gauge, Summary, Histogram, Info and Enum, with client_python's API.
+"""Counter and Gauge, and the base every metric shares, with client_python's API.
 
-    c = Counter("reads", "Sensor reads", ["sensor"])
-    c.labels("bme280").inc()
+c = Counter("reads", "Sensor reads", ["sensor"])
+c.labels("bme280").inc()
 """
 
 from ._port import new_lock, unix_time, wall_time
@@ -57,14 +57,6 @@ def _number(value):
     return value if isinstance(value, (int, float)) else float(value)
 
 
-def _str_values(values):
-    # Label values as a tuple of str; no new tuple in the usual all-str case.
-    for v in values:
-        if not isinstance(v, str):
-            return tuple(str(v) for v in values)
-    return values
-
-
 class MetricWrapperBase:
     """What every metric shares: naming, labels and children, registration.
 
@@ -113,81 +105,26 @@ class MetricWrapperBase:
 
     def _raise_if_not_observable(self):
         if self._children is not None:
-            raise ValueError(
-                "%s metric is missing label values: call labels() first" % self._type
-            )
+            raise ValueError("%s metric is missing label values: call labels() first" % self._type)
 
+    # Label handling loads on first use: a board without labels never pays for it.
     def labels(self, *labelvalues, **labelkwargs):
         """Return the child for the given label values, creating it once."""
-        if self._labelvalues:
-            raise ValueError(
-                "%s already has labels set %s; can not chain calls to .labels()"
-                % (self, self._labelvalues)
-            )
-        if not self._labelnames:
-            raise ValueError("No label names were set when constructing %s" % self)
-        if labelvalues and labelkwargs:
-            raise ValueError("Can't pass both *args and **kwargs")
-        names = self._labelnames
-        if labelkwargs:
-            if sorted(labelkwargs) != sorted(names):
-                raise ValueError(
-                    "Incorrect label names: expected %s, got %s" % (list(names), sorted(labelkwargs))
-                )
-            labelvalues = tuple(labelkwargs[n] for n in names)
-        elif len(labelvalues) != len(names):
-            raise ValueError(
-                "Incorrect label count: expected %d values for %s, got %d"
-                % (len(names), list(names), len(labelvalues))
-            )
-        labelvalues = _str_values(labelvalues)
-        child = self._metrics.get(labelvalues)
-        if child is None:
-            with _LOCK:
-                child = self._metrics.get(labelvalues)
-                if child is None:
-                    child = object.__new__(type(self))
-                    child._parent = self
-                    child._labelvalues = labelvalues
-                    child._metric_init()
-                    self._metrics[labelvalues] = child
-                    self._children.append(child)
-        return child
+        from .children import labels
 
-    def _check_parent(self):
-        if self._labelvalues:
-            raise ValueError("%s is a child; call this on its parent" % self)
-        if not self._labelnames:
-            raise ValueError("No label names were set when constructing %s" % self)
+        return labels(self, labelvalues, labelkwargs)
 
     def remove(self, *labelvalues):
         """Remove the child with the given label values, if there is one."""
-        self._check_parent()
-        if len(labelvalues) != len(self._labelnames):
-            raise ValueError(
-                "Incorrect label count (expected %d, got %s)" % (len(self._labelnames), labelvalues)
-            )
-        with _LOCK:
-            child = self._metrics.pop(_str_values(labelvalues), None)
-            if child is not None:
-                self._children.remove(child)
+        from .children import remove
+
+        remove(self, labelvalues)
 
     def remove_by_labels(self, labels):
         """Remove every child whose labels include all of the given ones."""
-        self._check_parent()
-        if not isinstance(labels, dict):
-            raise TypeError("labels must be a dict of {label_name: label_value}")
-        names = self._labelnames
-        for k in labels:
-            if k not in names:
-                raise ValueError("Unknown label names: %s; expected %s" % (k, list(names)))
-        want = [(names.index(k), str(labels[k])) for k in labels]
-        with _LOCK:
-            for child in list(self._children):
-                values = child._labelvalues
-                if all(values[i] == v for i, v in want):
-                    del self._metrics[values]
-                    self._children.remove(child)
+        from .children import remove_by_labels
+
+        remove_by_labels(self, labels)
 
     def clear(self):
         """Remove every child."""

@@ -1,8 +1,8 @@
 """Metric families for custom collectors, as client_python names them.
 
-    class Battery:
-        def collect(self):
-            yield GaugeMetricFamily("battery_volts", "Battery voltage", value=read_volts())
+class Battery:
+    def collect(self):
+        yield GaugeMetricFamily("battery_volts", "Battery voltage", value=read_volts())
 """
 
 from .samples import Sample
@@ -134,9 +134,7 @@ class CounterMetricFamily(_Family):
 
 
 class SummaryMetricFamily(_Family):
-    def __init__(
-        self, name, documentation, count_value=None, sum_value=None, labels=None, unit=""
-    ):
+    def __init__(self, name, documentation, count_value=None, sum_value=None, labels=None, unit=""):
         if (count_value is None) != (sum_value is None):
             raise ValueError("count_value and sum_value must be provided together.")
         _one_of(count_value, labels)
@@ -180,7 +178,9 @@ class HistogramMetricFamily(_Family):
         # Without a sum (or with negative buckets) there is no count either.
         if float(buckets[0][0]) >= 0 and sum_value is not None:
             labels = self._labels(labels)
-            self.samples.append(Sample(self.name + "_count", labels, buckets[-1][1], timestamp, None))
+            self.samples.append(
+                Sample(self.name + "_count", labels, buckets[-1][1], timestamp, None)
+            )
             self.samples.append(Sample(self.name + "_sum", labels, sum_value, timestamp, None))
 
 
@@ -207,7 +207,9 @@ class InfoMetricFamily(_Family):
     def add_metric(self, labels, value, timestamp=None):
         """value: a dict of label names to values."""
         pairs = [(k, value[k]) for k in value]
-        self.samples.append(Sample(self.name + "_info", self._labels(labels, pairs), 1, timestamp, None))
+        self.samples.append(
+            Sample(self.name + "_info", self._labels(labels, pairs), 1, timestamp, None)
+        )
 
 
 class StateSetMetricFamily(_Family):
@@ -221,7 +223,9 @@ class StateSetMetricFamily(_Family):
         """value: a dict of state names to booleans."""
         for state in sorted(value):
             labels_ = self._labels(labels, ((self.name, state),))
-            self.samples.append(Sample(self.name, labels_, 1 if value[state] else 0, timestamp, None))
+            self.samples.append(
+                Sample(self.name, labels_, 1 if value[state] else 0, timestamp, None)
+            )
 
 
 def describe(metric):

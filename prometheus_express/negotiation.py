@@ -1,6 +1,6 @@
 """Picks the exposition format for a request's Accept header, as client_python does.
 
-    openmetrics, content_type = choose_format(accept)
+openmetrics, content_type = choose_format(accept)
 """
 
 from .exposition import CONTENT_TYPE_LATEST, CONTENT_TYPE_PLAIN_0_0_4

@@ -1,7 +1,7 @@
 """The registry: which collectors a scrape reads, and no time series twice.
 
-    registry = CollectorRegistry()
-    Counter("boots", "Boots", registry=registry)
+registry = CollectorRegistry()
+Counter("boots", "Boots", registry=registry)
 """
 
 from ._port import new_lock
@@ -55,6 +55,8 @@ class CollectorRegistry:
     def unregister(self, collector):
         """Remove a collector."""
         with self._lock:
+            if collector not in self._collectors:
+                raise KeyError("%s is not registered" % (collector,))
             self._collectors.remove(collector)
             for name in [n for n in self._names if self._names[n] is collector]:
                 del self._names[name]

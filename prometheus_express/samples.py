@@ -1,6 +1,6 @@
 """Sample and Exemplar: the tuples metric families are made of.
 
-    Sample("boots_total", {}, 3, None, None)
+Sample("boots_total", {}, 3, None, None)
 """
 
 from collections import namedtuple

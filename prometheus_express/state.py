@@ -1,7 +1,7 @@
 """Info and Enum: metrics whose value is a set of labels.
 
-    e = Enum("wifi_state", "Wi-Fi state", states=["down", "connecting", "up"])
-    e.state("up")
+e = Enum("wifi_state", "Wi-Fi state", states=["down", "connecting", "up"])
+e.state("up")
 """
 
 from .metrics import MetricWrapperBase

@@ -1,6 +1,6 @@
 """Number and string formatting shared by both exposition formats.
 
-    floatToGoString(1234567) == '1.234567e+06'
+floatToGoString(1234567) == '1.234567e+06'
 """
 
 INF = float("inf")

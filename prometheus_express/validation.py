@@ -1,6 +1,6 @@
 """Metric and label name rules of the Prometheus text formats.
 
-    validate_metric_name("temperature_celsius")
+validate_metric_name("temperature_celsius")
 """
 
 
@@ -38,6 +38,8 @@ def validate_labelname(name, reserved=()):
             % (name,)
         )
     if name.startswith("__"):
-        raise ValueError("Reserved label name %r: names starting with '__' are Prometheus' own" % name)
+        raise ValueError(
+            "Reserved label name %r: names starting with '__' are Prometheus' own" % name
+        )
     if name in reserved:
         raise ValueError("Reserved label name %r for this metric type" % name)

@@ -1,6 +1,6 @@
 """OpenMetrics 1.0 text, streamed like the 0.0.4 format.
 
-    write_openmetrics(writer.write)
+write_openmetrics(writer.write)
 """
 
 from ..exposition import _write
