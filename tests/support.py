@@ -1,0 +1,182 @@
+"""Helpers shared by the portable tests (pytest on CPython, tests/mpy_runner.py on MicroPython).
+
+    e = raises(ValueError, Counter, "", "doc", registry=None)
+    assert "empty" in str(e)
+
+Only the subset every runtime runs: no pytest, no f-strings, no os.path, no inspect.
+"""
+
+import sys
+import time
+
+# Independent of the library: 2020-01-01T00:00:00Z, the documented "clock is set" threshold.
+PLAUSIBLE = 1577836800
+
+
+def module(name):
+    """The module called name, imported if need be.
+
+    Not `from prometheus_express import _port`: on MicroPython that form fails for a submodule
+    not imported yet, because the package's lazy __getattr__ raises first (see test_init).
+    """
+    __import__(name)
+    return sys.modules[name]
+
+
+def raises(exc_type, fn, *args, **kw):
+    """Call fn and return the exc_type it raised; fail if it raised nothing."""
+    try:
+        fn(*args, **kw)
+    except exc_type as e:
+        return e
+    raise AssertionError("%s was not raised" % exc_type.__name__)
+
+
+class Sink:
+    """A write() target that keeps every piece, and checks each piece is a str."""
+
+    def __init__(self):
+        self.pieces = []
+
+    def write(self, piece):
+        if not isinstance(piece, str):
+            raise AssertionError("write() got %r, not a str" % (piece,))
+        self.pieces.append(piece)
+
+    def text(self):
+        return "".join(self.pieces)
+
+
+def text_page(registry, created=False):
+    """The registry in text format 0.0.4 as a str; _created samples only if created."""
+    from prometheus_express import generate_latest
+
+    return _page(generate_latest, registry, created)
+
+
+def om_page(registry, created=False):
+    """The registry in OpenMetrics text as a str; _created samples only if created."""
+    from prometheus_express.openmetrics.exposition import generate_latest
+
+    return _page(generate_latest, registry, created)
+
+
+def _page(generate, registry, created):
+    from prometheus_express import disable_created_metrics, enable_created_metrics
+
+    if created:
+        return generate(registry).decode("utf-8")
+    disable_created_metrics()
+    try:
+        return generate(registry).decode("utf-8")
+    finally:
+        enable_created_metrics()
+
+
+def lines(page):
+    """The lines of a page, without the empty string after the final newline."""
+    assert page == "" or page.endswith("\n"), "page must end with a newline: %r" % page
+    return page.split("\n")[:-1]
+
+
+def sample_value(line):
+    """The value of a sample line, as a float."""
+    return float(line.split(" ")[-1])
+
+
+class FakeUnixTime:
+    """Within the block, the library's wall clock reads `now` (seconds since 1970).
+
+    Replaces _port.unix_time, which _port.wall_time calls: MicroPython's time module
+    cannot be patched, a module's globals can.
+    """
+
+    def __init__(self, now):
+        self.now = now
+
+    def __enter__(self):
+        _port = module("prometheus_express._port")
+        now = self.now
+        self.saved = _port.unix_time
+        _port.unix_time = lambda: now
+        return self
+
+    def __exit__(self, *exc):
+        module("prometheus_express._port").unix_time = self.saved
+        return False
+
+
+def now():
+    """time.time(): the CPython and MicroPython unix ports both count from 1970."""
+    return time.time()
+
+
+def sleep(seconds):
+    time.sleep(seconds)
+
+
+class Collector:
+    """A custom collector: collect() returns the families given, describe() optionally."""
+
+    def __init__(self, families, describe=False):
+        self.families = families
+        if describe:
+            self.describe = self._describe
+
+    def collect(self):
+        return list(self.families)
+
+    def _describe(self):
+        return list(self.families)
+
+
+class Recorder:
+    """A stand-in metric for the context managers: records inc/dec/set/observe calls."""
+
+    def __init__(self):
+        self.calls = []
+
+    def inc(self, amount=1):
+        self.calls.append(("inc", amount))
+
+    def dec(self, amount=1):
+        self.calls.append(("dec", amount))
+
+    def set(self, value):
+        self.calls.append(("set", value))
+
+    def observe(self, value):
+        self.calls.append(("observe", value))
+
+    def labels(self, *args, **kw):
+        child = Recorder()
+        self.calls.append(("labels", args, kw, child))
+        return child
+
+
+class Unloaded:
+    """Within the block, submodule `name` looks never imported; the original returns after.
+
+    For the lazy loaders: what a fresh board sees, whatever other tests imported before.
+    """
+
+    def __init__(self, name):
+        self.name = name
+
+    def __enter__(self):
+        i = self.name.rfind(".")
+        self.parent = module(self.name[:i])
+        self.attr = self.name[i + 1 :]
+        self.saved = sys.modules.pop(self.name, None)
+        try:
+            delattr(self.parent, self.attr)
+        except (AttributeError, KeyError):  # MicroPython: KeyError for a missing attribute
+            pass
+        return self
+
+    def __exit__(self, *exc):
+        # Put the original back: other modules hold its functions and classes.
+        if self.saved is not None:
+            sys.modules[self.name] = self.saved
+            setattr(self.parent, self.attr, self.saved)
+        return False
