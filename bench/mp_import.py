@@ -1,0 +1,134 @@
+"""MicroPython: the cost of one import scenario, in a fresh process.
+
+    MICROPYPATH=<tree> micropython bench/mp_import.py SCENARIO LEAVE [MODULE ...]
+
+Prints "RESULT retained peak_delta peak_known time_us". LEAVE >= 0 first
+fills the heap (mp_heap.fill) so that only LEAVE bytes stay free, in one block;
+a MemoryError then means the scenario needs more. MODULE names are the modules
+the "all" scenario imports. Runs under MicroPython only (portable subset).
+"""
+
+import gc
+import sys
+import time
+
+import micropython
+from mp_heap import fill
+
+KEEP = []  # what a scenario keeps alive, as a board's main loop would
+
+
+def _discard(piece):
+    pass
+
+
+def ours_import(modules):
+    import prometheus_express  # noqa: F401
+
+
+def ours_names(modules):
+    # The public names, as a program's first line imports them.
+    from prometheus_express import (  # noqa: F401
+        CollectorRegistry,
+        Counter,
+        Gauge,
+        Histogram,
+        generate_latest,
+        write_text,
+    )
+
+
+def ours_typical(modules):
+    import prometheus_express as pe
+
+    boots = pe.Counter("boots", "Times the board started")
+    temp = pe.Gauge("temperature_celsius", "Air temperature")
+    boots.inc()
+    temp.set(21.5)
+    pe.generate_latest()
+
+
+def ours_all(modules):
+    import prometheus_express as pe
+
+    for name in modules:
+        __import__(name)
+    h = pe.Histogram("request_seconds", "Request time")
+    h.observe(0.2)
+    s = pe.Summary("read_seconds", "Sensor read time")
+    s.observe(0.01)
+    i = pe.Info("firmware", "Firmware build")
+    i.info({"version": "1.2.0"})
+    e = pe.Enum("wifi_state", "Wi-Fi state", states=["down", "up"])
+    e.state("up")
+
+    class Custom:
+        def collect(self):
+            yield pe.GaugeMetricFamily("custom_value", "From a custom collector", value=3)
+
+    pe.REGISTRY.register(Custom())
+    from prometheus_express.openmetrics.exposition import write_openmetrics
+
+    write_openmetrics(_discard)
+    pe.generate_latest()
+
+
+def peer_import(modules):
+    import prometheus_express  # noqa: F401
+
+
+def peer_typical(modules):
+    # 0.0.4's API: metrics join an explicit registry, render() gives lines.
+    import prometheus_express as pe
+
+    registry = pe.CollectorRegistry(namespace="")
+    boots = pe.Counter("boots", "Times the board started", registry=registry)
+    temp = pe.Gauge("temperature_celsius", "Air temperature", registry=registry)
+    boots.inc(1)
+    temp.set(21.5)
+    "\n".join(registry.render())
+    KEEP.append(registry)
+
+
+def module(modules):
+    # Whether one module imports at all: run.py leaves broken ones out.
+    __import__(modules[0])
+
+
+SCENARIOS = {
+    "ours_import": ours_import,
+    "ours_names": ours_names,
+    "ours_typical": ours_typical,
+    "ours_all": ours_all,
+    "peer_import": peer_import,
+    "peer_typical": peer_typical,
+    "module": module,
+}
+
+
+def main():
+    scenario = SCENARIOS[sys.argv[1]]
+    leave = int(sys.argv[2])
+    modules = sys.argv[3:]
+    ballast = fill(leave) if leave >= 0 else None
+    gc.collect()
+    base = gc.mem_alloc()
+    # mem_peak() cannot be reset and counts m_malloc's bytes, so the peak's
+    # baseline is the same counter's current value, not gc.mem_alloc().
+    peak_before = micropython.mem_peak()
+    current = micropython.mem_current()
+    t0 = time.ticks_us()
+    scenario(modules)
+    t1 = time.ticks_us()
+    peak = micropython.mem_peak()
+    ballast = None  # noqa: F841  (it ran; now there is room to report)
+    gc.collect()
+    retained = gc.mem_alloc() - base
+    # If the old peak (the script's own compile) was never passed, the true
+    # growth is at most the figure printed.
+    known = 1 if peak > peak_before else 0
+    print("RESULT", retained, peak - current, known, time.ticks_diff(t1, t0))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Benchmarks of prometheus_express, measured side by side in one run and printed as tables.
+
+    .venv/bin/python bench/run.py      (make bench)
+
+1. CPython: generate_latest() against prometheus_client, same series, same process.
+2. MicroPython unix port: import cost from .py and .mpy, against prometheus_express 0.0.4.
+3. MicroPython unix port: the heap a scrape needs, streamed (write_text) or built (generate_latest).
+
+Nothing here asserts: goals are printed next to the figures.
+"""
+
+import sys
+import tempfile
+import timeit
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))  # the repo's package, not an installed one
+
+import port_figures  # noqa: E402
+import trees  # noqa: E402
+from report import table, verdict  # noqa: E402
+
+REPEATS = 5  # timeit repeats; the best is kept
+
+
+# -- Figure 1: CPython, against prometheus_client --------------------------------------------
+
+
+def build_series(lib, registry):
+    reads = lib.Counter("bench_reads", "Sensor reads", ["sensor", "room"], registry=registry)
+    temps = lib.Gauge(
+        "bench_temperature_celsius", "Temperature", ["sensor", "room"], registry=registry
+    )
+    latency = lib.Histogram("bench_request_seconds", "Request time", ["handler"], registry=registry)
+    for i in range(100):
+        labels = ("sensor%d" % i, "room%d" % (i % 10))
+        reads.labels(*labels).inc(i + 1)
+        temps.labels(*labels).set(i + 0.25 if i % 2 else i)
+    for i in range(10):
+        child = latency.labels("handler%d" % i)
+        for seconds in (0.003, 0.04, 0.6, 2.0):
+            child.observe(seconds * (i + 1))
+
+
+def figure_cpython():
+    import prometheus_express as ours
+
+    print(
+        "Figure 1: CPython %d.%d, generate_latest() of 200 labelled series (a Counter and a Gauge"
+        % sys.version_info[:2]
+    )
+    print("          of 100 children each) and a Histogram of 10 children; best of %d" % REPEATS)
+    try:
+        import prometheus_client as client
+    except ImportError:
+        print("  prometheus_client is not installed here: figure skipped\n")
+        return
+    libs = (("prometheus_client", client), ("prometheus_express", ours))
+    timers, loops, best, lines = {}, {}, {}, {}
+    for name, lib in libs:
+        registry = lib.CollectorRegistry()
+        build_series(lib, registry)
+        timers[name] = timeit.Timer(lambda lib=lib, r=registry: lib.generate_latest(r))
+        lines[name] = lib.generate_latest(registry).count(b"\n")
+        loops[name] = timers[name].autorange()[0]  # enough loops for >= 0.2 s
+        best[name] = float("inf")
+    for _ in range(REPEATS):  # interleaved, so drift hits both alike
+        for name, _lib in libs:
+            best[name] = min(best[name], timers[name].timeit(loops[name]) / loops[name])
+    rows = [[name, "%.1f" % (best[name] * 1e6), loops[name], lines[name]] for name, _ in libs]
+    table(["library", "us per call", "loops", "lines"], rows)
+    speed = best["prometheus_client"] / best["prometheus_express"]
+    print(
+        "  speed ratio (client time / ours): %.2fx   goal >= 2x: %s" % (speed, verdict(speed >= 2))
+    )
+    if lines["prometheus_client"] != lines["prometheus_express"]:
+        print(
+            "  WARNING: the bodies differ in line count (%d vs %d)"
+            % (lines["prometheus_client"], lines["prometheus_express"])
+        )
+    print()
+
+
+def main():
+    figure_cpython()
+    with tempfile.TemporaryDirectory(prefix="prometheus-express-bench-") as work:
+        tree_sets, notes = trees.prepare(work)
+        for note in notes:
+            print("note: " + note)
+        print()
+        port_figures.figure_imports(tree_sets)
+        port_figures.figure_render(tree_sets["ours"][".mpy"])
+
+
+if __name__ == "__main__":
+    main()
