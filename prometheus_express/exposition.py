@@ -13,7 +13,7 @@ CONTENT_TYPE_LATEST = CONTENT_TYPE_PLAIN_1_0_0
 
 
 def _label_parts(names, values):
-    return [names[i] + '="' + escape_value(values[i]) + '"' for i in range(len(names))]
+    return ['%s="%s"' % (names[i], escape_value(values[i])) for i in range(len(names))]
 
 
 class _Lines:
@@ -42,18 +42,11 @@ class _Lines:
         self.pre = "{" + "".join(p + "," for p in parts[:at])
         self.post = "".join("," + p for p in parts[at:]) + "} "
 
-    def sample(self, suffix, value, xname=None, xvalue=None, extra=None, tail=""):
+    def sample(self, suffix, value, xname=None, xvalue=None, tail=""):
         w = self.write
         w(self.name)
         w(suffix)
-        if extra:  # Info: its pairs join the child's labels
-            labels = dict(zip(self.names, self.values))
-            labels.update(extra)
-            names = sorted(labels)
-            w("{")
-            w(",".join(_label_parts(names, [labels[k] for k in names])))
-            w("} ")
-        elif xname is not None:
+        if xname is not None:
             if xname != self.xname:
                 self._split(xname)
             w(self.pre)
@@ -109,7 +102,10 @@ def _text_family(name, typ):
 
 def _child(out, names, order, child):
     values = child._labelvalues
-    out.child([names[i] for i in order], [values[i] for i in order])
+    if order is None:
+        out.child(names, values)
+    else:
+        out.child([names[i] for i in order], [values[i] for i in order])
 
 
 def _native(out, metric, om):
@@ -127,7 +123,9 @@ def _native(out, metric, om):
         kids = (metric,)
     created = metric._created_on()
     names = metric._labelnames
-    order = sorted(range(len(names)), key=lambda i: names[i])  # both formats sort labels
+    order = None  # both formats sort labels by name; most are given sorted already
+    if list(names) != sorted(names):
+        order = sorted(range(len(names)), key=lambda i: names[i])
     i = 0
     while i < len(kids):  # by index: another thread may add a child meanwhile
         child = kids[i]

@@ -235,27 +235,28 @@ def describe(metric):
 
 class _Samples:
     # Takes the samples one of our metrics streams and adds them to a Metric.
-    def __init__(self, family, names):
+    def __init__(self, family):
         self.family = family
-        self.names = names
 
-    def sample(self, suffix, value, xname=None, xvalue=None, extra=None):
+    def child(self, names, values):
+        self.names = names
+        self.values = values
+
+    def sample(self, suffix, value, xname=None, xvalue=None):
         labels = dict(zip(self.names, self.values))
         if xname is not None:
             labels[xname] = xvalue
-        if extra:
-            labels.update(extra)
         self.family.add_sample(self.family.name + suffix, labels, value, None, None)
 
 
 def collect(metric):
     """One of our own metrics as a Metric with Samples, as client_python builds it."""
     family = describe(metric)[0]
-    out = _Samples(family, metric._labelnames)
+    out = _Samples(family)
     created = metric._created_on()
     kids = metric._children
     for child in list(kids) if kids is not None else (metric,):
-        out.values = child._labelvalues
+        out.child(metric._labelnames, child._labelvalues)
         child._emit(out)
         if created and child._created is not None:
             out.sample("_created", child._created)

@@ -38,7 +38,12 @@ class Info(MetricWrapperBase):
         self._value = value
 
     def _emit(self, out):
-        out.sample("_info", 1, extra=self._value)
+        # The info pairs join the child's labels, all sorted by name.
+        labels = dict(zip(out.names, out.values))
+        labels.update(self._value)
+        names = sorted(labels)
+        out.child(names, [labels[k] for k in names])
+        out.sample("_info", 1)
 
 
 class Enum(MetricWrapperBase):
