@@ -5,13 +5,16 @@ c.labels("bme280").inc()   # loads this module
 """
 
 from .metrics import _LOCK
+from .utils import newlines
 
 
 def _str_values(values):
-    # Label values as a tuple of str; no new tuple in the usual all-str case.
+    # Label values as a tuple of str, CR and CRLF read as newlines: the formats
+    # cannot carry a CR, so "a\r" and "a\n" are one series. No new tuple in the
+    # usual case.
     for v in values:
-        if not isinstance(v, str):
-            return tuple(str(v) for v in values)
+        if not isinstance(v, str) or "\r" in v:
+            return tuple(newlines(str(v)) for v in values)
     return values
 
 

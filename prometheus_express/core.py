@@ -15,7 +15,8 @@ from .metrics_core import (
     StateSetMetricFamily,
     SummaryMetricFamily,
     UnknownMetricFamily,
+    UntypedMetricFamily,
 )
-from .registry import REGISTRY, CollectorRegistry
+from .registry import REGISTRY, CollectorRegistry, DuplicateTimeseries
 from .samples import Exemplar, Sample
 from .state import Enum, Info

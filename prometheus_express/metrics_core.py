@@ -115,6 +115,9 @@ class GaugeMetricFamily(UnknownMetricFamily):
             self.add_metric([], value)
 
 
+UntypedMetricFamily = UnknownMetricFamily  # its old name
+
+
 class CounterMetricFamily(_Family):
     def __init__(
         self, name, documentation, value=None, labels=None, created=None, unit="", exemplar=None

@@ -24,6 +24,10 @@ def _series(name, typ):
     return [name] + [name + s for s in suffixes.split()]
 
 
+class DuplicateTimeseries(ValueError):
+    """Raised by register() for a time series the registry already has."""
+
+
 class CollectorRegistry:
     """Collectors in registration order; any object with collect() can join."""
 
@@ -47,10 +51,13 @@ class CollectorRegistry:
         with self._lock:
             duplicates = [n for n in names if n in self._names]
             if duplicates:
-                raise ValueError("Duplicated timeseries in CollectorRegistry: %s" % duplicates)
+                raise DuplicateTimeseries(
+                    "Duplicated timeseries in CollectorRegistry: %s" % duplicates
+                )
             for name in names:
                 self._names[name] = collector
-            self._collectors.append(collector)
+            if collector not in self._collectors:  # a nameless collector may come twice
+                self._collectors.append(collector)
 
     def unregister(self, collector):
         """Remove a collector."""

@@ -6,6 +6,7 @@ e.state("up")
 
 from .metrics import MetricWrapperBase
 from .registry import REGISTRY
+from .utils import newlines
 from .validation import validate_labelname
 
 
@@ -34,7 +35,7 @@ class Info(MetricWrapperBase):
             validate_labelname(k)
             if val[k] is None:
                 raise ValueError("Label value cannot be None")
-            value[k] = str(val[k])
+            value[k] = newlines(str(val[k]))
         self._value = value
 
     def _emit(self, out):
@@ -70,7 +71,10 @@ class Enum(MetricWrapperBase):
             raise ValueError("Overlapping labels for Enum metric: %s" % name)
         if not states:
             raise ValueError("No states provided for Enum metric: %s" % name)
-        self._states = tuple(str(s) for s in states)
+        # CR read as a newline, as in label values: the formats cannot carry a CR.
+        self._states = tuple(newlines(str(s)) for s in states)
+        if len(set(self._states)) != len(self._states):
+            raise ValueError("Duplicate states for Enum metric %s: %s" % (name, self._states))
         MetricWrapperBase.__init__(
             self, name, documentation, labelnames, namespace, subsystem, unit, None
         )
@@ -86,6 +90,8 @@ class Enum(MetricWrapperBase):
         """Make state the current one."""
         self._raise_if_not_observable()
         states = self._parent._states
+        if isinstance(state, str):
+            state = newlines(state)
         if state not in states:
             raise ValueError("Unknown state %r for %s; expected one of %s" % (state, self, states))
         self._value = states.index(state)

@@ -43,9 +43,11 @@ def floatToGoString(d):
     return s
 
 
-def _newlines(s):
-    # A carriage return breaks Python's parser and promtool rejects "\r":
-    # treat CR and CRLF as line breaks, as universal-newline reading does.
+def newlines(s):
+    """s with CR and CRLF as newlines, as universal-newline reading does.
+
+    A carriage return breaks Python's parser and promtool rejects "\\r".
+    """
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     return s
@@ -53,7 +55,7 @@ def _newlines(s):
 
 def escape_help(s):
     """HELP text for the 0.0.4 text format: backslash and newline escaped."""
-    s = _newlines(s)
+    s = newlines(s)
     if "\\" in s:
         s = s.replace("\\", "\\\\")
     if "\n" in s:
