@@ -10,6 +10,11 @@ from .utils import INF, floatToGoString
 
 
 class _Observer(MetricWrapperBase):
+    def _check(self, amount):
+        self._raise_if_not_observable()
+        if amount != amount:  # OpenMetrics forbids a NaN _sum
+            raise ValueError("Cannot observe NaN in %s" % self)
+
     def time(self):
         """Observe the duration of a block or function in seconds."""
         from .context_managers import Timer
@@ -35,7 +40,7 @@ class Summary(_Observer):
 
     def observe(self, amount):
         """Record one observation."""
-        self._raise_if_not_observable()
+        self._check(amount)
         with _LOCK:
             self._count += 1
             self._sum = _add(self._sum, amount)
@@ -107,7 +112,7 @@ class Histogram(_Observer):
 
     def observe(self, amount):
         """Record one observation in its bucket."""
-        self._raise_if_not_observable()
+        self._check(amount)
         bounds = self._parent._upper_bounds
         with _LOCK:
             self._sum = _add(self._sum, amount)
@@ -124,6 +129,8 @@ class Histogram(_Observer):
         for i in range(len(counts)):
             total += counts[i]
             out.sample("_bucket", total, "le", le[i])
-        out.sample("_count", total)
-        if parent._upper_bounds[0] >= 0:  # a negative bucket makes the sum meaningless
+        # A negative bucket makes the sum meaningless, and OpenMetrics has _count
+        # only beside _sum: both go, as client_python's HistogramMetricFamily does.
+        if parent._upper_bounds[0] >= 0:
+            out.sample("_count", total)
             out.sample("_sum", self._sum)

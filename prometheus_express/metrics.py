@@ -169,7 +169,7 @@ class Counter(MetricWrapperBase):
     def inc(self, amount=1):
         """Increment by amount, which must not be negative."""
         self._raise_if_not_observable()
-        if amount < 0:
+        if not amount >= 0:  # NaN too: OpenMetrics forbids a NaN counter
             raise ValueError(
                 "Counters can only be incremented by non-negative amounts, not %r" % (amount,)
             )

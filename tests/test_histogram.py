@@ -140,13 +140,19 @@ def test_histogram_samples_in_order():
     ]
 
 
-def test_nan_goes_in_no_bucket():
+def test_nan_is_refused_and_changes_nothing():
+    # OpenMetrics forbids a NaN _sum; the observation is an error, not a silent NaN.
     r = CollectorRegistry()
     h = Histogram("h", "d", buckets=(1,), registry=r)
+    s = Summary("s", "d", registry=r)
     h.observe(0.5)
-    h.observe(float("nan"))
+    e = raises(ValueError, h.observe, float("nan"))
+    assert "NaN" in str(e)
+    raises(ValueError, s.observe, float("nan"))
     assert _buckets(r) == {"1.0": 1, "+Inf": 1}
     assert _v(r, "h_count") == 1
+    assert _v(r, "h_sum") == 0.5
+    assert _v(r, "s_count") == 0
 
 
 def test_inf_goes_in_the_inf_bucket():
@@ -156,13 +162,14 @@ def test_inf_goes_in_the_inf_bucket():
     assert _buckets(r) == {"1.0": 0, "+Inf": 1}
 
 
-def test_negative_first_bucket_omits_sum():
+def test_negative_first_bucket_omits_sum_and_count():
+    # OpenMetrics: a histogram has _count if and only if it has _sum.
     r = CollectorRegistry()
     h = Histogram("h", "d", buckets=(-5, 0, 5), registry=r)
     h.observe(-10)
     h.observe(3)
     assert _buckets(r) == {"-5.0": 1, "0.0": 1, "5.0": 2, "+Inf": 2}
-    assert _v(r, "h_count") == 2
+    assert _v(r, "h_count") is None
     assert _v(r, "h_sum") is None
 
 

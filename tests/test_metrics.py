@@ -287,6 +287,7 @@ def test_counter_refuses_negative_increments():
     e = raises(ValueError, c.inc, -1)
     assert "non-negative" in str(e)
     raises(ValueError, c.inc, -0.5)
+    raises(ValueError, c.inc, float("nan"))  # OpenMetrics forbids a NaN counter
     assert _value(r, "c_total") == 2
 
 

@@ -8,10 +8,8 @@ Also: the errors users see for invalid metrics, and write_text's streaming.
 """
 
 import math
-import os
-import shutil
-import subprocess
 
+import bodies
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -438,39 +436,25 @@ def test_children_differing_only_by_carriage_returns_are_not_one_series_twice():
 
 @pytest.fixture(scope="module")
 def promtool():
-    path = shutil.which("promtool")
-    if path is None:
-        message = "promtool not found: install Debian's 'prometheus' package (CI does)"
-        if os.environ.get("CI"):
-            pytest.fail(message + "; CI is set, so this must not be skipped")
-        pytest.skip(message)
-    return path
-
-
-def _promtool_check(promtool, text):
-    p = subprocess.run(
-        [promtool, "check", "metrics"], input=text.encode("utf-8"), capture_output=True, timeout=60
-    )
-    output = (p.stdout + p.stderr).decode("utf-8", "replace")
-    return p.returncode, output
+    return bodies.promtool()
 
 
 @given(hostile_registries())
 def test_hostile_pages_pass_promtool(promtool, built):
     registry, _ = built
     text, _ = _pages(registry)
-    code, output = _promtool_check(promtool, text)
+    code, output = bodies.promtool_check(text)
     assert code == 0 and "error" not in output.lower(), output + "\n" + text
 
 
 def test_promtool_catches_what_it_should(promtool):
     # The oracle can fail: an escaped CR and a second HELP line are errors, a counter without
     # _total is a lint problem (exit code 3).
-    code, output = _promtool_check(promtool, '# HELP a x\n# TYPE a gauge\na{b="\\r"} 1\n')
+    code, output = bodies.promtool_check('# HELP a x\n# TYPE a gauge\na{b="\\r"} 1\n')
     assert code != 0 and "error" in output
-    code, output = _promtool_check(promtool, "# HELP a x\n# TYPE a gauge\na 1\n# HELP a x\n")
+    code, output = bodies.promtool_check("# HELP a x\n# TYPE a gauge\na 1\n# HELP a x\n")
     assert code != 0 and "error" in output
-    code, output = _promtool_check(promtool, "# HELP a x\n# TYPE a counter\na 1\n")
+    code, output = bodies.promtool_check("# HELP a x\n# TYPE a counter\na 1\n")
     assert code == 3 and "_total" in output
 
 
