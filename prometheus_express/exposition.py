@@ -13,7 +13,13 @@ CONTENT_TYPE_LATEST = CONTENT_TYPE_PLAIN_1_0_0
 
 
 def _label_parts(names, values):
-    return ['%s="%s"' % (names[i], escape_value(values[i])) for i in range(len(names))]
+    # A plain loop: on MicroPython a comprehension allocates a function and a range too.
+    parts = []
+    i = 0
+    while i < len(names):
+        parts.append('%s="%s"' % (names[i], escape_value(values[i])))
+        i += 1
+    return parts
 
 
 class _Lines:
@@ -30,8 +36,8 @@ class _Lines:
         self.names = names
         self.values = values
         self.xname = None
-        self.parts = _label_parts(names, values) if names else ()
-        self.labels = ",".join(self.parts)
+        self.parts = parts = _label_parts(names, values) if names else ()
+        self.labels = parts[0] if len(parts) == 1 else ",".join(parts)
 
     def _split(self, xname):
         self.xname = xname

@@ -209,6 +209,8 @@ class InfoMetricFamily(_Family):
 
     def add_metric(self, labels, value, timestamp=None):
         """value: a dict of label names to values."""
+        for k in value:
+            validate_labelname(k)
         pairs = [(k, value[k]) for k in value]
         self.samples.append(
             Sample(self.name + "_info", self._labels(labels, pairs), 1, timestamp, None)

@@ -12,6 +12,8 @@ def _int_to_go(n):
     # Formats an int the way client_python formats float(n), but from the
     # int's own digits, so counts stay exact where floats have 22-30 bits.
     n = int(n)  # bool -> int
+    if 0 <= n < 1000000:  # the usual count: one allocation
+        return "%d.0" % n
     s = str(-n if n < 0 else n)
     digits = len(s)
     if digits > 16:  # repr(float) switches to an exponent here

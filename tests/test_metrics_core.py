@@ -194,6 +194,8 @@ def test_info_family():
     j = InfoMetricFamily("build", "d", labels=["zone"])
     j.add_metric(["eu"], {"version": "2"})
     assert _rows(j) == [("build_info", {"zone": "eu", "version": "2"}, 1)]
+    e = raises(ValueError, j.add_metric, ["eu"], {"bad name": "x"})
+    assert "bad name" in str(e)
 
 
 def test_stateset_family():
