@@ -14,11 +14,7 @@ PLAUSIBLE = 1577836800
 
 
 def module(name):
-    """The module called name, imported if need be.
-
-    Not `from prometheus_express import _port`: on MicroPython that form fails for a submodule
-    not imported yet, because the package's lazy __getattr__ raises first (see test_init).
-    """
+    """The module called name, imported if need be (test_init covers the `from` forms)."""
     __import__(name)
     return sys.modules[name]
 
