@@ -14,6 +14,42 @@ from prometheus_client.parser import text_string_to_metric_families as parse_tex
 import prometheus_express as pe
 import prometheus_express.openmetrics.exposition as pe_om
 
+# Strings the escaping rules care about, carriage returns included.
+HOSTILE = (
+    "",
+    '"',
+    "\\",
+    "\n",
+    "\r",
+    "\r\n",
+    "\n\r",
+    "\r\r\n",
+    "\\n",
+    "\\r",
+    '\\"',
+    '"\\',
+    'a"b\\c\nd',
+    "x\r\ny\rz",
+    "é",
+    "日本",
+    "🙂",
+    "👩‍💻",
+    "\x00",
+    "\t",
+    " ",
+    "{",
+    "}",
+    ",",
+    "=",
+    "#",
+    "# EOF",
+    ' # {a="b"} 1',
+    "} 1",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+)
+
 
 def promtool():
     """promtool's path; a skip where it is missing, a failure under CI (which installs it)."""

@@ -24,7 +24,7 @@ import prometheus_client.metrics_core as pc_core
 import prometheus_client.openmetrics.exposition as pc_om
 import prometheus_client.samples as pc_samples
 import pytest
-from bodies import assert_valid_pages
+from bodies import HOSTILE, assert_valid_pages
 from hypothesis import example, given, note
 from hypothesis import strategies as st
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_om_page
@@ -65,31 +65,9 @@ NAMES = st.one_of(
     st.builds(operator.add, _plain_names, st.sampled_from(_SUFFIXES)),
 ).filter(lambda n: not n.startswith("__"))
 
-# Values the escaping rules care about, alone and mixed with arbitrary text.
-_HOSTILE = (
-    "",
-    '"',
-    "\\",
-    "\n",
-    "\\n",
-    '\\"',
-    'a"b\\c\nd',
-    "é",
-    "🙂",
-    "👩‍💻",
-    "\x00",
-    "\t",
-    " ",
-    "{",
-    "}",
-    ",",
-    "=",
-    "#",
-    ' # {a="b"} 1',
-    "\x85",
-    "\u2028",
-    "\ufeff",
-)
+# Values the escaping rules care about, alone and mixed with arbitrary text; a carriage
+# return is a deliberate difference, tested on its own.
+_HOSTILE = tuple(s for s in HOSTILE if "\r" not in s)
 # codec="utf-8": no lone surrogates, which no UTF-8 page can hold (both libraries raise).
 _no_cr = st.characters(codec="utf-8", exclude_characters="\r")
 TEXT = st.one_of(
