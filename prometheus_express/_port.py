@@ -21,8 +21,9 @@ except ImportError:  # CircuitPython: no threads, nothing to guard
 # A clock before this (2020-01-01) is a board that has not set its RTC yet.
 _PLAUSIBLE = const(1577836800)
 
-# Some MicroPython ports count wall time from 2000, not 1970.
-_EPOCH = 946684800 if time.gmtime(0)[0] == 2000 else 0
+# Some MicroPython ports count wall time from 2000, not 1970. localtime, not
+# gmtime: CircuitPython has only localtime; a time zone can make it 1999 (or 1969).
+_EPOCH = 946684800 if time.localtime(0)[0] >= 1999 else 0
 
 if hasattr(time, "monotonic_ns"):  # CPython, CircuitPython: integer nanoseconds
     ticks = time.monotonic_ns
