@@ -3,7 +3,7 @@
 exposition loads this only when a registry holds a custom collector.
 """
 
-from .exposition import _header, _label_parts, _text_family
+from .exposition import _family_header, _header, _label_parts
 from .utils import floatToGoString
 
 
@@ -47,13 +47,11 @@ def _generic_sample(out, metric, s, om):
 def write_family(out, metric, om):
     """Write a Metric (from a custom collector) in either format."""
     write = out.write
+    _family_header(write, metric.name, metric.type, metric.documentation, metric.unit, om)
     if om:
-        _header(write, metric.name, metric.type, metric.documentation, metric.unit, True)
         for s in metric.samples:
             _generic_sample(out, metric, s, om)
         return
-    family, typ = _text_family(metric.name, metric.type)
-    _header(write, family, typ, metric.documentation, "", False)
     moved = (metric.name + "_created", metric.name + "_gcount", metric.name + "_gsum")
     for s in metric.samples:
         if s.name not in moved:

@@ -106,6 +106,14 @@ def _text_family(name, typ):
     return name, typ
 
 
+def _family_header(write, name, typ, doc, unit, om):
+    if om:
+        _header(write, name, typ, doc, unit, True)
+    else:
+        family, typ = _text_family(name, typ)
+        _header(write, family, typ, doc, "", False)
+
+
 def _child(out, names, order, child):
     values = child._labelvalues
     if order is None:
@@ -118,11 +126,7 @@ def _native(out, metric, om):
     # Our own metrics stream straight from their values: no Metric, no Sample.
     write = out.write
     name = metric._name
-    if om:
-        _header(write, name, metric._type, metric._documentation, metric._unit, True)
-    else:
-        family, typ = _text_family(name, metric._type)
-        _header(write, family, typ, metric._documentation, "", False)
+    _family_header(write, name, metric._type, metric._documentation, metric._unit, om)
     out.name = name
     kids = metric._children
     if kids is None:
@@ -130,7 +134,7 @@ def _native(out, metric, om):
     created = metric._created_on()
     names = metric._labelnames
     order = None  # both formats sort labels by name; most are given sorted already
-    if list(names) != sorted(names):
+    if len(names) > 1 and list(names) != sorted(names):
         order = sorted(range(len(names)), key=lambda i: names[i])
     i = 0
     while i < len(kids):  # by index: another thread may add a child meanwhile
