@@ -31,6 +31,7 @@ _LAZY = (
         " GaugeHistogramMetricFamily InfoMetricFamily StateSetMetricFamily UnknownMetricFamily",
     ),
     ("samples", "Sample Exemplar"),
+    ("server", "start_http_server MetricsServer await_http_request"),
 )
 
 

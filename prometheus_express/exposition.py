@@ -195,9 +195,13 @@ def generate_latest(registry=REGISTRY, escaping="underscores"):
 
 
 def __getattr__(name):
-    # client_python has choose_encoder here; it loads only when asked for.
+    # client_python has these here; they load only when asked for.
     if name in ("choose_encoder", "choose_format"):
-        from .negotiation import choose_encoder, choose_format
+        from . import negotiation
 
-        return choose_encoder if name == "choose_encoder" else choose_format
+        return getattr(negotiation, name)
+    if name == "start_http_server":
+        from .server import start_http_server
+
+        return start_http_server
     raise AttributeError(name)

@@ -1,0 +1,164 @@
+"""Every difference between the ports' socket layers, behind a few calls.
+
+listener = listen(pool, "0.0.0.0", 8000, backlog)
+sock = accept(listener)      # None when nobody waits
+n = recv_into(sock, view)    # None: nothing yet; 0: the peer closed
+n = send(sock, view)         # 0: the send buffer is full, try later
+close(sock)                  # never raises
+"""
+
+import time
+
+try:
+    import errno
+except ImportError:
+    try:
+        import uerrno as errno  # older MicroPython
+    except ImportError:  # small CircuitPython builds
+        errno = None
+
+try:
+    import select
+except ImportError:  # CircuitPython: socketpool sockets cannot be polled anyway
+    select = None
+
+
+def _codes(names, fallback):
+    if errno is None:
+        return fallback
+    return tuple(getattr(errno, n) for n in names.split() if hasattr(errno, n))
+
+
+# errno numbers differ by port (Linux, newlib, macOS): look them up, never compare literals.
+# The fallbacks serve builds without an errno module and list every platform's number.
+_AGAIN = _codes("EAGAIN EWOULDBLOCK ETIMEDOUT", (11, 35, 110, 116, 60))
+_IN_USE = _codes("EADDRINUSE", (98, 112, 48))
+# After these from accept() the listening socket itself is dead. 3, 4 and 7 are the old
+# native WIZnet driver's own codes (socket not initialised, closed, invalid state).
+_DEAD = _codes("ENOTCONN EBADF EINVAL", (107, 128, 57, 9, 22)) + (3, 4, 7)
+
+
+def _code(e):
+    code = getattr(e, "errno", None)
+    if code is None and e.args and isinstance(e.args[0], int):
+        code = e.args[0]
+    return code
+
+
+def would_block(e):
+    """True for "not now" errors: EAGAIN, or a timeout on a socket with one."""
+    # CPython's socket.timeout (TimeoutError) has no errno; the WIZnet library's
+    # timeout classes name themselves.
+    return _code(e) in _AGAIN or "timed out" in str(e) or "imeout" in type(e).__name__
+
+
+def address_in_use(e):
+    """True when bind() failed because the port is still taken."""
+    # CircuitPython before 9 raises ValueError for a failed bind.
+    return _code(e) in _IN_USE or isinstance(e, ValueError)
+
+
+def listener_dead(e):
+    """True when an accept() error means the listening socket must be rebuilt."""
+    return _code(e) in _DEAD
+
+
+def default_pool():
+    """The socket module where the port has one (CPython, MicroPython)."""
+    try:
+        import socket
+    except ImportError:
+        raise ValueError(
+            "this port has no socket module: pass socket_pool, for example "
+            "socketpool.SocketPool(wifi.radio)"
+        ) from None
+    return socket
+
+
+def listen(pool, addr, port, backlog):
+    """A non-blocking listening socket bound to (addr, port)."""
+    info = pool.getaddrinfo(addr, port)[0]
+    sock = pool.socket(info[0], pool.SOCK_STREAM)
+    try:
+        if hasattr(pool, "SO_REUSEADDR"):  # CircuitPython 9 needs it set explicitly
+            sock.setsockopt(pool.SOL_SOCKET, pool.SO_REUSEADDR, 1)
+        sock.bind(info[-1])  # MicroPython binds only to getaddrinfo's address
+        sock.listen(backlog)
+        sock.settimeout(0)
+    except BaseException:
+        close(sock)
+        raise
+    return sock
+
+
+def accept(listener):
+    """A connected non-blocking socket, or None when no client waits."""
+    try:
+        sock = listener.accept()[0]
+    except OSError as e:
+        if would_block(e):
+            return None
+        raise
+    try:
+        # CircuitPython: an accepted socket may inherit the listener's timeout or be blocking.
+        sock.settimeout(0)
+    except BaseException:
+        close(sock)
+        raise
+    return sock
+
+
+def recv_into(sock, view):
+    """Bytes read into view; None when none are there yet, 0 when the peer closed."""
+    try:
+        if hasattr(sock, "recv_into"):  # CPython, CircuitPython, WIZnet
+            return sock.recv_into(view)
+        # MicroPython: no recv_into, and readinto drops partial data on a timeout.
+        data = sock.recv(len(view))
+    except OSError as e:
+        if would_block(e):
+            return None
+        raise
+    view[: len(data)] = data
+    return len(data)
+
+
+def send(sock, view):
+    """Bytes sent from view, maybe fewer than asked; 0 when the send buffer is full."""
+    try:
+        # Partial sends everywhere: the WIZnet socketpool takes at most 2048 bytes a call.
+        return sock.send(view) or 0  # MicroPython: None for EAGAIN
+    except OSError as e:
+        if would_block(e):
+            return 0
+        raise
+
+
+def close(sock):
+    """Close once and never raise (the WIZnet socketpool raises on a second close)."""
+    try:
+        sock.close()
+    except Exception:
+        pass
+
+
+_pollable = select is not None and hasattr(select, "poll")
+
+
+def wait(readers, writers, seconds):
+    """Sleep until a socket may be ready or `seconds` pass."""
+    global _pollable
+    if _pollable:
+        try:
+            poller = select.poll()
+            for sock in readers:
+                poller.register(sock, select.POLLIN)
+            for sock in writers:
+                poller.register(sock, select.POLLOUT)
+            poller.poll(int(seconds * 1000))
+            return
+        except (TypeError, AttributeError):  # these sockets cannot be polled: sleep from now on
+            _pollable = False
+        except Exception:  # a socket closed meanwhile: sleep this once
+            pass
+    time.sleep(min(seconds, 0.005))

@@ -1,0 +1,258 @@
+"""HTTP/1.1 for the exporter: request heads in, framed responses out through one buffer.
+
+request = Request(head_bytes)          # raises Reject(status) for what it cannot accept
+response = Response(sock, view, deadline_seconds, head_only, chunked)
+response.start("HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\n")
+response.write("a piece")              # as many as it takes
+response.finish()                      # Content-Length if it fit, else chunked
+"""
+
+from . import _sockets
+from ._port import const, seconds_since, ticks
+
+# The buffer keeps room at the front for the status line, headers and a chunk size, and at
+# the back for a chunk's CRLF and the last chunk, so each piece leaves in one send(): two
+# small sends meet Nagle's algorithm and delayed ACKs, and wait 40 ms.
+_FRONT = const(256)
+_BACK = const(7)
+MIN_BUFFER = const(327)  # _FRONT + _BACK + 64 bytes of body
+_LAST = b"\r\n0\r\n\r\n"
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    405: "Method Not Allowed",
+    408: "Request Timeout",
+    431: "Request Header Fields Too Large",
+    500: "Internal Server Error",
+}
+
+
+class Reject(Exception):
+    """A request answered with an error status; args: the status, maybe extra header lines."""
+
+    # MicroPython: no Exception.__init__ to extend, so the fields stay in args.
+
+
+class Timeout(Exception):
+    """A client did not finish in time."""
+
+
+class Request:
+    """The parts of a request head the exporter uses."""
+
+    def __init__(self, head):
+        # head: the bytes up to the blank line; a bare LF ends lines too.
+        try:
+            lines = bytes(head).decode("utf-8").split("\n")
+        except UnicodeError:
+            raise Reject(400) from None
+        while lines and not lines[0].strip():  # CRLFs before the request line are allowed
+            lines.pop(0)
+        parts = lines[0].strip().split(" ") if lines else ()
+        if len(parts) != 3 or parts[2] not in ("HTTP/1.0", "HTTP/1.1"):
+            raise Reject(400)
+        self.method, target, self.version = parts
+        if not self.method.isalpha() or not self.method.isupper():
+            raise Reject(400)
+        if target.startswith("http://") or target.startswith("https://"):
+            at = target.find("/", target.find("//") + 2)  # absolute form: keep the path
+            target = target[at:] if at > 0 else "/"
+        if not target.startswith("/") and target != "*":
+            raise Reject(400)
+        at = target.find("?")
+        self.path = target if at < 0 else target[:at]
+        self.query = "" if at < 0 else target[at + 1 :]
+        self.accept = self.authorization = None
+        self.length = 0
+        for line in lines[1:]:
+            line = line.rstrip("\r")
+            if not line:  # the blank line that ends the head
+                continue
+            colon = line.find(":")
+            # Folded lines and spaces before the colon are forbidden (RFC 9112).
+            if colon < 1 or line[0] in " \t" or line[colon - 1] in " \t":
+                raise Reject(400)
+            name = line[:colon].lower()
+            value = line[colon + 1 :].strip()
+            if name == "accept":
+                self.accept = value
+            elif name == "authorization":
+                self.authorization = value
+            elif name == "content-length":
+                if not value.isdigit():
+                    raise Reject(400)
+                self.length = int(value)
+
+
+def _unquote(text):
+    # Percent-decoding of a query string key or value; "+" is a space.
+    text = text.replace("+", " ")
+    if "%" not in text:
+        return text
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        if text[i] == "%":
+            try:
+                out.append(int(text[i + 1 : i + 3], 16))
+                i += 3
+                continue
+            except ValueError:
+                pass
+        out.extend(text[i].encode("utf-8"))
+        i += 1
+    try:
+        return bytes(out).decode("utf-8")
+    except UnicodeError:
+        raise Reject(400) from None
+
+
+def query_names(query):
+    """The values of name[] in a query string."""
+    # client_python's filter: /metrics?name[]=a&name[]=b serves only those series.
+    names = []
+    for pair in query.split("&") if query else ():
+        eq = pair.find("=")
+        if eq > 0 and _unquote(pair[:eq]) == "name[]":
+            names.append(_unquote(pair[eq + 1 :]))
+    return names
+
+
+def basic_auth(auth):
+    """The Authorization header that (user, password) sends, or None."""
+    if auth is None:
+        return None
+    try:
+        import binascii
+    except ImportError:
+        import ubinascii as binascii  # older MicroPython
+    user, password = auth
+    token = binascii.b2a_base64(("%s:%s" % (user, password)).encode("utf-8"))
+    return "Basic " + token.decode().strip()
+
+
+def head_end(head, start):
+    """Index just past the blank line that ends the head, or -1 if it has not come yet."""
+    at = head.find(b"\r\n\r\n", start)
+    if at >= 0:
+        return at + 4
+    at = head.find(b"\n\n", start)
+    return at + 2 if at >= 0 else -1
+
+
+class Response:
+    """One response, streamed: a body that fits the buffer goes with Content-Length,
+    a longer one in chunks (HTTP/1.1) or kept aside until its length is known (HTTP/1.0)."""
+
+    def __init__(self, sock, view, timeout, head_only, chunked):
+        self.sock = sock
+        self.view = view
+        self.timeout = timeout
+        self.head_only = head_only  # HEAD: the body's length is counted, never sent
+        self.chunked = chunked
+        self.sent = False
+
+    def start(self, head):
+        """Begin again with a status line and headers (not the framing ones)."""
+        self.head = head
+        self.fill = _FRONT
+        self.length = 0
+        self.spill = []
+        self.started = ticks()
+
+    def simple(self, status, headers="", body=None):
+        """A short text/plain response."""
+        reason = REASONS[status]
+        self.start(
+            "HTTP/1.1 %d %s\r\n%sContent-Type: text/plain; charset=utf-8\r\n"
+            % (status, reason, headers)
+        )
+        self.write("%d %s\n" % (status, reason) if body is None else body)
+        self.finish()
+
+    def write(self, piece):
+        data = piece.encode("utf-8") if isinstance(piece, str) else piece
+        if self.head_only:
+            self.length += len(data)
+            return
+        view = self.view
+        end = len(view) - _BACK
+        at = 0
+        while at < len(data):
+            if self.fill == end:
+                self._flush()
+            n = min(end - self.fill, len(data) - at)
+            if n == len(data):
+                view[self.fill : self.fill + n] = data
+            else:
+                view[self.fill : self.fill + n] = memoryview(data)[at : at + n]
+            self.fill += n
+            at += n
+
+    def _flush(self):
+        # The buffer is full: send it as a chunk, or keep it aside for an HTTP/1.0 client.
+        body = self.fill - _FRONT
+        if not self.chunked:
+            self.spill.append(bytes(self.view[_FRONT : self.fill]))
+        else:
+            prefix = "%x\r\n" % body
+            if not self.sent:
+                prefix = (
+                    self.head + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n%s" % prefix
+                )
+            self.view[self.fill : self.fill + 2] = b"\r\n"
+            self._send_framed(prefix, self.fill + 2)
+        self.fill = _FRONT
+
+    def finish(self):
+        body = self.fill - _FRONT
+        if self.head_only:
+            self._send(self.header_block(self.length))
+        elif self.sent:  # chunked: the rest, then the last chunk
+            if body:
+                self.view[self.fill : self.fill + _BACK] = _LAST
+                self._send_framed("%x\r\n" % body, self.fill + _BACK)
+            else:
+                self._send(_LAST[2:])
+        else:
+            spilled = 0
+            for piece in self.spill:
+                spilled += len(piece)
+            if not self.spill:
+                self._send_framed(self.header_block(body), self.fill)
+                return
+            self._send(self.header_block(spilled + body))
+            for piece in self.spill:
+                self._send(piece)
+            self.spill = []
+            self._send(self.view[_FRONT : self.fill])
+
+    def _header_block(self, length):
+        return self.head + "Content-Length: %d\r\nConnection: close\r\n\r\n" % length
+
+    def _send_framed(self, prefix, stop):
+        # prefix goes just before the body in the buffer's front room, so one send() does.
+        prefix = prefix.encode("utf-8")
+        if len(prefix) <= _FRONT:
+            start = _FRONT - len(prefix)
+            self.view[start:_FRONT] = prefix
+            self._send(self.view[start:stop])
+        else:  # an enormous Content-Type echoed from the Accept header
+            self._send(prefix)
+            self._send(self.view[_FRONT:stop])
+
+    def _send(self, data):
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        view = memoryview(data)
+        done = 0
+        while done < len(view):
+            n = _sockets.send(self.sock, view[done:])
+            if n:
+                done += n
+                self.sent = True
+            elif seconds_since(self.started) > self.timeout:
+                raise Timeout()
+            else:
+                _sockets.wait((), (self.sock,), 0.01)

@@ -1,0 +1,369 @@
+"""The HTTP exporter: serves a registry to Prometheus and keeps serving, whatever clients do.
+
+server = start_http_server(8000)   # a board: drive it from the program's loop
+while True:
+    server.poll()                  # returns at once when no client waits
+"""
+
+from . import _sockets
+from ._port import seconds_since, ticks
+from .http import MIN_BUFFER, Reject, Request, Response, Timeout, basic_auth, head_end, query_names
+from .registry import REGISTRY
+
+_METHOD_START = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n"
+_ALLOW = "GET, HEAD, OPTIONS"
+
+
+class _Client:
+    # A connection still sending its request head.
+    def __init__(self, sock):
+        self.sock = sock
+        self.start = ticks()
+        self.head = bytearray()
+        self.end = -1  # where the head's blank line ends, once it has come
+
+
+class MetricsServer:
+    """An HTTP exporter of one registry: GET or HEAD any path for the metrics page.
+
+    Limits are class attributes: set them on the class or the instance before use.
+    """
+
+    read_timeout = 2.0  # seconds from connect until the request head must be complete
+    write_timeout = 5.0  # seconds to send one response
+    max_head = 2048  # bytes of request head; a longer one gets 431
+    max_body = 65536  # bytes of request body read (and dropped) before answering
+    max_clients = 4  # connections waiting for their head; the oldest goes for a new one
+    buffer_size = 1024  # the one response buffer
+    backlog = 4  # the listen() queue
+    max_accept_errors = 5  # accept() failures in a row before the listener is rebuilt
+
+    def __init__(
+        self,
+        port,
+        addr="0.0.0.0",
+        registry=REGISTRY,
+        socket_pool=None,
+        auth=None,
+        self_metrics=False,
+    ):
+        if self.buffer_size < MIN_BUFFER:
+            raise ValueError("buffer_size must be at least %d" % MIN_BUFFER)
+        self.registry = registry
+        self.port = port
+        self.addr = addr
+        self._pool = _sockets.default_pool() if socket_pool is None else socket_pool
+        self._auth = basic_auth(auth)
+        self._buf = bytearray(self.buffer_size)
+        self._view = memoryview(self._buf)
+        self._clients = []
+        self._listener = None
+        self._failures = 0
+        self._paused = None  # (since, seconds) while accept() backs off
+        self._running = False
+        self._closed = False
+        error = self._open_listener(8)
+        if error is not None:
+            raise error
+        self._stats = _Stats(registry) if self_metrics else None
+
+    # -- the listening socket ----------------------------------------------------------------
+
+    def _open_listener(self, tries):
+        # A board that crashed may still hold the port for a while: retry with backoff.
+        # Returns None once listening, else the last error.
+        delay = 0.05
+        while True:
+            try:
+                self._listener = _sockets.listen(self._pool, self.addr, self.port, self.backlog)
+                return None
+            except Exception as e:
+                tries -= 1
+                if tries <= 0 or not _sockets.address_in_use(e):
+                    return e
+                import time
+
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
+    def _rebuild(self):
+        _sockets.close(self._listener)
+        self._listener = None
+        if self._open_listener(1) is None:
+            self._failures = 0
+            if self._stats:
+                self._stats.rebinds.inc()
+        else:
+            self._pause(1.0)
+
+    def _pause(self, seconds):
+        self._paused = (ticks(), seconds)
+
+    def _accept(self):
+        if self._paused is not None:
+            if seconds_since(self._paused[0]) < self._paused[1]:
+                return
+            self._paused = None
+        if self._listener is None:
+            self._rebuild()
+            if self._listener is None:
+                return
+        try:
+            sock = _sockets.accept(self._listener)
+        except Exception as e:  # OSError, or RuntimeError("Out of sockets") on CircuitPython
+            self._count("accept")
+            self._failures += 1
+            if self._failures >= self.max_accept_errors or _sockets.listener_dead(e):
+                self._rebuild()
+            else:
+                self._pause(min(0.01 * (1 << self._failures), 1.0))
+            return
+        if sock is None:
+            return
+        self._failures = 0
+        self._clients.append(_Client(sock))
+        if len(self._clients) > self.max_clients:
+            self._drop(self._clients[0])
+
+    # -- serving -----------------------------------------------------------------------------
+
+    def poll(self):
+        """Answer at most one request; return True if one was answered. Never waits for a client."""
+        if self._closed:
+            return False
+        self._accept()
+        for client in list(self._clients):
+            try:
+                if self._receive(client):
+                    self._answer(client, None)
+                    return True
+            except Reject as e:
+                self._answer(client, e)
+                return True
+            except Exception as e:  # whatever happens, the next client is served
+                self._count(_kind(e))
+                self._drop(client)
+        return False
+
+    def serve_forever(self):
+        """Serve until shutdown() or close()."""
+        self._running = True
+        try:
+            while self._running and not self._closed:
+                if not self.poll():
+                    self._idle()
+        finally:
+            self._running = False
+            self.close()
+
+    def shutdown(self):
+        """Stop serve_forever() (which then closes the server), as client_python's server does."""
+        self._running = False
+
+    def close(self):
+        """Close the listener and every client socket; the server cannot serve again."""
+        self._closed = True
+        for client in self._clients:
+            _sockets.close(client.sock)
+        self._clients = []
+        if self._listener is not None:
+            _sockets.close(self._listener)
+            self._listener = None
+        if self._stats:
+            self._stats.unregister()
+            self._stats = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def _idle(self):
+        # Sleep until a socket may be ready, but wake for the nearest deadline.
+        readers = [c.sock for c in self._clients]
+        if self._listener is not None and self._paused is None:
+            readers.append(self._listener)
+        _sockets.wait(readers, (), 0.05 if self._clients or self._paused else 0.5)
+
+    def _drop(self, client):
+        if client in self._clients:
+            self._clients.remove(client)
+            _sockets.close(client.sock)
+
+    def _count(self, kind):
+        if self._stats:
+            self._stats.errors.labels(kind).inc()
+
+    def _receive(self, client):
+        # Read what has come of the head; True once it is complete.
+        head = client.head
+        if client.end < 0:
+            room = self.max_head + 4 - len(head)
+            n = _sockets.recv_into(client.sock, self._view[: min(room, self.buffer_size)])
+            if n == 0:  # the client left
+                self._drop(client)
+                return False
+            if n is not None:
+                start = max(len(head) - 3, 0)
+                head.extend(self._view[:n])
+                if head[0] not in _METHOD_START:  # TLS, binary garbage: no need to wait
+                    raise Reject(400)
+                client.end = head_end(head, start)
+                if client.end < 0 and len(head) > self.max_head:
+                    raise Reject(431)
+        if client.end >= 0:
+            return True
+        if seconds_since(client.start) > self.read_timeout:
+            # A silent connection (browsers preconnect) just goes; a partial head gets 408.
+            raise Reject(408) if head else Timeout()
+        return False
+
+    def _answer(self, client, rejected):
+        self._clients.remove(client)
+        sock = client.sock
+        response = Response(sock, self._view, self.write_timeout, False, True)
+        try:
+            try:
+                if rejected is not None:
+                    raise rejected
+                request = Request(client.head[: client.end])
+                response.head_only = request.method == "HEAD"
+                response.chunked = request.version == "HTTP/1.1"
+                self._read_body(client, request.length - (len(client.head) - client.end))
+                self._route(request, response)
+            except Reject as e:
+                status = e.args[0]
+                self._count("unauthorized" if status == 401 else "bad_request")
+                response.simple(status, e.args[1] if len(e.args) > 1 else "")
+            self._linger(sock)
+        except Exception as e:  # the client is gone, or too slow: the next one is served
+            self._count(_kind(e))
+        finally:
+            _sockets.close(sock)
+
+    def _read_body(self, client, remaining):
+        # A request body left unread makes close() send RST, and the client may lose
+        # the answer: read it (bounded) and throw it away.
+        remaining = min(remaining, self.max_body)
+        while remaining > 0:
+            n = _sockets.recv_into(client.sock, self._view[: min(remaining, self.buffer_size)])
+            if n == 0:
+                return
+            if n is None:
+                if seconds_since(client.start) > self.read_timeout:
+                    return
+                _sockets.wait((client.sock,), (), 0.01)
+            else:
+                remaining -= n
+
+    def _linger(self, sock):
+        # Pipelined requests, or a body sent after the head: drain what is already here.
+        budget = self.max_body
+        while budget > 0:
+            n = _sockets.recv_into(sock, self._view)
+            if not n:
+                return
+            budget -= n
+
+    def _route(self, request, response):
+        if self._auth is not None and request.authorization != self._auth:
+            raise Reject(401, 'WWW-Authenticate: Basic realm="metrics"\r\n')
+        if request.method == "OPTIONS":
+            response.simple(200, "Allow: %s\r\n" % _ALLOW, "")
+        elif request.method not in ("GET", "HEAD"):
+            raise Reject(405, "Allow: %s\r\n" % _ALLOW)
+        elif request.path == "/favicon.ico":  # as client_python: browsers ask for it
+            response.simple(200, "", "")
+        else:
+            self._metrics(request, response)
+
+    def _metrics(self, request, response):
+        from .negotiation import choose_format
+
+        registry = self.registry
+        names = query_names(request.query)
+        if names:
+            registry = registry.restricted_registry(names)
+        om, content_type = choose_format(request.accept)
+        if om:
+            from .openmetrics.exposition import write_openmetrics as render
+        else:
+            from .exposition import write_text as render
+        response.start("HTTP/1.1 200 OK\r\nContent-Type: %s\r\n" % content_type)
+        try:
+            render(response.write, registry)
+        except Exception:  # a collector raised, or MemoryError
+            if response.sent:  # the client sees the chunked body cut short
+                raise
+            self._count("render")
+            response.simple(500)
+            return
+        response.finish()
+        if self._stats:
+            self._stats.scrapes.inc()
+
+
+def _kind(e):
+    if isinstance(e, Timeout):
+        return "timeout"
+    if isinstance(e, Reject):
+        return "bad_request"
+    if isinstance(e, MemoryError):
+        return "memory"
+    return "socket" if isinstance(e, OSError) else "other"
+
+
+class _Stats:
+    # The exporter's own metrics, in the registry it serves (self_metrics=True).
+    def __init__(self, registry):
+        from .metrics import Counter
+
+        self.registry = registry
+        self.scrapes = Counter(
+            "prometheus_express_scrapes", "Metrics pages served", registry=registry
+        )
+        self.errors = Counter(
+            "prometheus_express_http_errors",
+            "Requests refused and connections lost, by kind",
+            ["kind"],
+            registry=registry,
+        )
+        self.rebinds = Counter(
+            "prometheus_express_listener_rebuilds",
+            "Times the listening socket was closed and bound again",
+            registry=registry,
+        )
+
+    def unregister(self):
+        for metric in (self.scrapes, self.errors, self.rebinds):
+            self.registry.unregister(metric)
+
+
+def start_http_server(port, addr="0.0.0.0", registry=REGISTRY, socket_pool=None, **options):
+    """Serve the registry on port.
+
+    CPython: serves in a daemon thread and returns (server, thread), as client_python does.
+    MicroPython, CircuitPython: returns the bound server; call its poll() from your loop.
+    Options: auth=(user, password), self_metrics=True.
+    """
+    server = MetricsServer(port, addr, registry, socket_pool, **options)
+    try:
+        import threading
+    except ImportError:
+        return server
+    thread = threading.Thread(target=server.serve_forever)
+    thread.daemon = True
+    thread.start()
+    return server, thread
+
+
+def await_http_request(server, registry=None):
+    """Block until the server has answered one request (the blocking style of 0.0.4)."""
+    if registry is not None:
+        server.registry = registry
+    while not server.poll():
+        if server._closed:
+            raise ValueError("the server is closed")
+        server._idle()
