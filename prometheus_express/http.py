@@ -151,11 +151,11 @@ class Response:
         self.timeout = timeout
         self.head_only = head_only  # HEAD: the body's length is counted, never sent
         self.chunked = chunked
-        self.sent = False
 
     def start(self, head):
         """Begin again with a status line and headers (not the framing ones)."""
         self.head = head
+        self.sent = False
         self.fill = _FRONT
         self.length = 0
         self.spill = []
@@ -208,7 +208,7 @@ class Response:
     def finish(self):
         body = self.fill - _FRONT
         if self.head_only:
-            self._send(self.header_block(self.length))
+            self._send(self._header_block(self.length))
         elif self.sent:  # chunked: the rest, then the last chunk
             if body:
                 self.view[self.fill : self.fill + _BACK] = _LAST
@@ -220,9 +220,9 @@ class Response:
             for piece in self.spill:
                 spilled += len(piece)
             if not self.spill:
-                self._send_framed(self.header_block(body), self.fill)
+                self._send_framed(self._header_block(body), self.fill)
                 return
-            self._send(self.header_block(spilled + body))
+            self._send(self._header_block(spilled + body))
             for piece in self.spill:
                 self._send(piece)
             self.spill = []
