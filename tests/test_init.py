@@ -27,6 +27,13 @@ def test_registry_and_exposition_names():
     _same("choose_encoder", "prometheus_express.negotiation")
     _same("choose_format", "prometheus_express.negotiation")
     _same("write_openmetrics", "prometheus_express.openmetrics.exposition")
+    _same("start_http_server", "prometheus_express.server")
+    _same("MetricsServer", "prometheus_express.server")
+    _same("await_http_request", "prometheus_express.server")
+    # client_python users import it from the exposition module too.
+    assert module("prometheus_express.exposition").start_http_server is getattr(
+        module("prometheus_express.server"), "start_http_server"
+    )
     assert callable(prometheus_express.disable_created_metrics)
     assert callable(prometheus_express.enable_created_metrics)
 

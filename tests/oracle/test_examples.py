@@ -50,3 +50,51 @@ def test_simpletest_prints_a_page_on_cpython_and_micropython():
         assert families["temperature_celsius"].samples[0].value == 21.5
         counts = [s for s in families["sensor_read_seconds"].samples if s.name.endswith("_count")]
         assert counts[0].value == 3.0
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _scrape(port, deadline):
+    import time
+    import urllib.request
+
+    while True:
+        try:
+            with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=2) as r:
+                return r.status, r.headers["Content-Type"], r.read().decode()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def test_server_example_answers_scrapes_on_cpython_and_micropython(tmp_path):
+    import time
+
+    source = open(os.path.join(EXAMPLES, "prometheus_express_server.py")).read()
+    for runtime in (sys.executable, os.path.join(BIN, "micropython")):
+        port = _free_port()
+        path = tmp_path / "server_example.py"
+        path.write_text(source.replace("8000", str(port)))
+        env = dict(os.environ, PYTHONPATH=ROOT, MICROPYPATH=ROOT + ":.frozen")
+        proc = subprocess.Popen([runtime, str(path)], env=env, stdout=subprocess.PIPE)
+        try:
+            status, content_type, body = _scrape(port, time.monotonic() + 10)
+            time.sleep(0.1)  # a few turns of the example's 10 ms loop
+            later = _scrape(port, time.monotonic() + 10)[2]
+        finally:
+            proc.kill()
+            proc.wait()
+        assert status == 200, runtime
+        assert content_type == "text/plain; version=0.0.4; charset=utf-8"
+        families = _families(body)
+        assert families["temperature_celsius"].samples[0].value == 21.5
+        first = families["main_loops"].samples[0].value
+        assert first >= 1
+        assert _families(later)["main_loops"].samples[0].value > first, "the loop kept running"
