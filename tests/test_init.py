@@ -31,9 +31,8 @@ def test_registry_and_exposition_names():
     _same("MetricsServer", "prometheus_express.server")
     _same("await_http_request", "prometheus_express.server")
     # client_python users import it from the exposition module too.
-    assert module("prometheus_express.exposition").start_http_server is getattr(
-        module("prometheus_express.server"), "start_http_server"
-    )
+    server = module("prometheus_express.server")
+    assert module("prometheus_express.exposition").start_http_server is server.start_http_server
     assert callable(prometheus_express.disable_created_metrics)
     assert callable(prometheus_express.enable_created_metrics)
 
