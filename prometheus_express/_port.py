@@ -18,6 +18,14 @@ try:
 except ImportError:  # CircuitPython: no threads, nothing to guard
     allocate_lock = None
 
+    class _NoLock:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+
 # A clock before this (2020-01-01) is a board that has not set its RTC yet.
 _PLAUSIBLE = const(1577836800)
 
@@ -25,13 +33,13 @@ _PLAUSIBLE = const(1577836800)
 # gmtime: CircuitPython has only localtime; a time zone can make it 1999 (or 1969).
 _EPOCH = 946684800 if time.localtime(0)[0] >= 1999 else 0
 
-if hasattr(time, "monotonic_ns"):  # CPython, CircuitPython: integer nanoseconds
+try:  # CPython, CircuitPython: integer nanoseconds
     ticks = time.monotonic_ns
 
     def seconds_since(start):
         return (time.monotonic_ns() - start) / 1e9
 
-else:  # MicroPython: a wrapping millisecond clock; ticks_diff handles the wrap
+except AttributeError:  # MicroPython: a wrapping millisecond clock; ticks_diff handles the wrap
     ticks = time.ticks_ms
 
     def seconds_since(start):
@@ -47,14 +55,6 @@ def wall_time():
     """Unix time in seconds, or None while the board's clock is not plausible."""
     now = unix_time()
     return now if now >= _PLAUSIBLE else None
-
-
-class _NoLock:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def new_lock():

@@ -45,8 +45,17 @@ class _Lines:
         at = 0
         while at < len(parts) and self.names[at] < xname:
             at += 1
-        self.pre = "{" + "".join(p + "," for p in parts[:at])
-        self.post = "".join("," + p for p in parts[at:]) + "} "
+        pre = "{"
+        post = ""
+        i = 0
+        while i < len(parts):
+            if i < at:
+                pre += parts[i] + ","
+            else:
+                post += "," + parts[i]
+            i += 1
+        self.pre = pre
+        self.post = post + "} "
 
     def sample(self, suffix, value, xname=None, xvalue=None, tail=""):
         w = self.write
@@ -91,35 +100,35 @@ def _header(write, name, typ, doc, unit, om):
         write("\n")
 
 
-def _text_family(name, typ):
-    # The 0.0.4 format predates OpenMetrics' counter, info and stateset types.
-    if typ == "counter":
-        return name + "_total", typ
-    if typ == "info":
-        return name + "_info", "gauge"
-    if typ == "stateset":
-        return name, "gauge"
-    if typ == "gaugehistogram":
-        return name, "histogram"
-    if typ == "unknown":
-        return name, "untyped"
-    return name, typ
-
-
 def _family_header(write, name, typ, doc, unit, om):
-    if om:
-        _header(write, name, typ, doc, unit, True)
-    else:
-        family, typ = _text_family(name, typ)
-        _header(write, family, typ, doc, "", False)
+    if not om:
+        # The 0.0.4 format predates OpenMetrics' counter, info and stateset types.
+        unit = ""
+        if typ == "counter":
+            name += "_total"
+        elif typ == "info":
+            name += "_info"
+            typ = "gauge"
+        elif typ == "stateset":
+            typ = "gauge"
+        elif typ == "gaugehistogram":
+            typ = "histogram"
+        elif typ == "unknown":
+            typ = "untyped"
+    _header(write, name, typ, doc, unit, om)
 
 
 def _child(out, names, order, child):
     values = child._labelvalues
-    if order is None:
-        out.child(names, values)
-    else:
-        out.child([names[i] for i in order], [values[i] for i in order])
+    if order is not None:
+        sorted_names = []
+        sorted_values = []
+        for i in order:
+            sorted_names.append(names[i])
+            sorted_values.append(values[i])
+        names = sorted_names
+        values = sorted_values
+    out.child(names, values)
 
 
 def _native(out, metric, om):
@@ -135,7 +144,9 @@ def _native(out, metric, om):
     names = metric._labelnames
     order = None  # both formats sort labels by name; most are given sorted already
     if len(names) > 1 and list(names) != sorted(names):
-        order = sorted(range(len(names)), key=lambda i: names[i])
+        order = []
+        for name_ in sorted(names):  # label names are unique
+            order.append(names.index(name_))
     i = 0
     while i < len(kids):  # by index: another thread may add a child meanwhile
         child = kids[i]
@@ -161,8 +172,9 @@ def _native(out, metric, om):
 
 def _write(write, registry, om):
     out = _Lines(write)
-    collectors = getattr(registry, "_collectors", None)
-    if collectors is None:  # any object with collect() will do
+    try:
+        collectors = registry._collectors
+    except AttributeError:  # any object with collect() will do
         collectors = (registry,)
     i = 0
     while i < len(collectors):
@@ -195,8 +207,9 @@ def generate_latest(registry=REGISTRY, escaping="underscores"):
 
 
 def __getattr__(name):
-    # client_python has these here; they load only when asked for.
-    if name in ("choose_encoder", "choose_format"):
+    # client_python has these here; they load only when asked for. No tuple of
+    # names: on MicroPython its strings would be heap objects from import on.
+    if name.startswith("choose_"):
         from . import negotiation
 
         return getattr(negotiation, name)

@@ -39,7 +39,7 @@ def _build_full_name(metric_type, name, namespace, subsystem, unit):
         full_name = full_name[:-6]
     if unit and not full_name.endswith("_" + unit):
         full_name += "_" + unit
-    if unit and metric_type in ("info", "stateset"):
+    if unit and (metric_type == "info" or metric_type == "stateset"):
         raise ValueError("Metric name is of a type that cannot have a unit: " + full_name)
     validate_metric_name(full_name)
     return full_name

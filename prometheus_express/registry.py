@@ -8,20 +8,26 @@ from ._port import new_lock
 
 
 def _series(name, typ):
-    # Every series name a family of this type produces.
+    # Every series name a family of this type produces. Short literals, not a
+    # table: MicroPython interns them, where a tuple or a long string would be
+    # a heap object from import on.
+    names = [name]
+    hist = typ == "histogram"
     if typ == "counter":
-        suffixes = "_total _created"
-    elif typ == "summary":
-        suffixes = "_sum _count _created"
-    elif typ == "histogram":
-        suffixes = "_bucket _sum _count _created"
-    elif typ == "gaugehistogram":
-        suffixes = "_bucket _gsum _gcount"
+        names.append(name + "_total")
     elif typ == "info":
-        suffixes = "_info"
-    else:
-        return [name]
-    return [name] + [name + s for s in suffixes.split()]
+        names.append(name + "_info")
+    if hist or typ == "gaugehistogram":
+        names.append(name + "_bucket")
+    if hist or typ == "summary":
+        names.append(name + "_sum")
+        names.append(name + "_count")
+    elif typ == "gaugehistogram":
+        names.append(name + "_gsum")
+        names.append(name + "_gcount")
+    if hist or typ == "summary" or typ == "counter":
+        names.append(name + "_created")
+    return names
 
 
 class DuplicateTimeseries(ValueError):
@@ -49,7 +55,11 @@ class CollectorRegistry:
             for m in describe() if describe else ():
                 names += _series(m.name, m.type)
         with self._lock:
-            duplicates = [n for n in names if n in self._names]
+            # Plain loops: on MicroPython each comprehension is one more function in RAM.
+            duplicates = []
+            for name in names:
+                if name in self._names:
+                    duplicates.append(name)
             if duplicates:
                 raise DuplicateTimeseries(
                     "Duplicated timeseries in CollectorRegistry: %s" % duplicates
@@ -65,8 +75,9 @@ class CollectorRegistry:
             if collector not in self._collectors:
                 raise KeyError("%s is not registered" % (collector,))
             self._collectors.remove(collector)
-            for name in [n for n in self._names if self._names[n] is collector]:
-                del self._names[name]
+            for name in list(self._names):
+                if self._names[name] is collector:
+                    del self._names[name]
 
     def collect(self):
         """Yield the metric families of every collector."""

@@ -1,0 +1,34 @@
+"""The names the package loads on first use, and where each one lives.
+
+load(globals(), "Histogram")   # from the package's __getattr__
+"""
+
+# Each entry: a module, then the names it provides.
+_LAZY = (
+    ("histogram", "Histogram Summary"),
+    ("state", "Enum Info"),
+    ("negotiation", "choose_encoder choose_format"),
+    ("openmetrics.exposition", "write_openmetrics"),
+    (
+        "metrics_core",
+        "Metric CounterMetricFamily GaugeMetricFamily SummaryMetricFamily HistogramMetricFamily"
+        " GaugeHistogramMetricFamily InfoMetricFamily StateSetMetricFamily UnknownMetricFamily",
+    ),
+    ("samples", "Sample Exemplar"),
+    ("server", "start_http_server MetricsServer await_http_request"),
+)
+
+
+def load(namespace, name):
+    """The value of a lazy name, kept in namespace; else a submodule; else AttributeError."""
+    package = namespace["__name__"]
+    for module, names in _LAZY:
+        if name in names.split():
+            value = getattr(__import__(package + "." + module, None, None, (name,)), name)
+            namespace[name] = value  # found once, then an ordinary attribute
+            return value
+    # MicroPython: `from prometheus_express import histogram` asks here first.
+    try:
+        return __import__(package + "." + name, None, None, (name,))
+    except ImportError:
+        raise AttributeError("module %r has no attribute %r" % (package, name)) from None
