@@ -66,9 +66,12 @@ class Request:
         self.accept = self.authorization = None
         self.length = 0
         for line in lines[1:]:
-            line = line.rstrip("\r")
+            if line.endswith("\r"):
+                line = line[:-1]
             if not line:  # the blank line that ends the head
                 continue
+            if "\r" in line:  # a bare CR (RFC 9112 2.2); the Accept value is echoed back
+                raise Reject(400)
             colon = line.find(":")
             # Folded lines and spaces before the colon are forbidden (RFC 9112).
             if colon < 1 or line[0] in " \t" or line[colon - 1] in " \t":
@@ -134,11 +137,12 @@ def basic_auth(auth):
 
 def head_end(head, start):
     """Index just past the blank line that ends the head, or -1 if it has not come yet."""
-    at = head.find(b"\r\n\r\n", start)
-    if at >= 0:
-        return at + 4
-    at = head.find(b"\n\n", start)
-    return at + 2 if at >= 0 else -1
+    # The first empty line wins, whichever line ends (CRLF or a bare LF) come before or after.
+    crlf = head.find(b"\n\r\n", start)
+    lf = head.find(b"\n\n", start)
+    if lf >= 0 and (crlf < 0 or lf < crlf):
+        return lf + 2
+    return crlf + 3 if crlf >= 0 else -1
 
 
 class Response:
@@ -247,12 +251,16 @@ class Response:
             data = data.encode("utf-8")
         view = memoryview(data)
         done = 0
-        while done < len(view):
-            n = _sockets.send(self.sock, view[done:])
-            if n:
-                done += n
-                self.sent = True
-            elif seconds_since(self.started) > self.timeout:
-                raise Timeout()
-            else:
-                _sockets.wait((), (self.sock,), 0.01)
+        try:
+            while done < len(view):
+                n = _sockets.send(self.sock, view[done:])
+                if n:
+                    done += n
+                    self.sent = True
+                elif seconds_since(self.started) > self.timeout:
+                    raise Timeout()
+                else:
+                    _sockets.wait((), (self.sock,), 0.01)
+        except Exception:
+            self.sent = True  # the connection failed, not the page: no error page can follow
+            raise

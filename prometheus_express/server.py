@@ -62,10 +62,16 @@ class MetricsServer:
         self._paused = None  # (since, seconds) while accept() backs off
         self._running = False
         self._closed = False
+        self._stats = None
         error = self._open_listener(8)
         if error is not None:
             raise error
-        self._stats = _Stats(registry) if self_metrics else None
+        if self_metrics:
+            try:
+                self._stats = _Stats(registry)
+            except Exception:  # already registered (another server's): free the port
+                self.close()
+                raise
 
     # -- the listening socket ----------------------------------------------------------------
 
@@ -112,6 +118,12 @@ class MetricsServer:
             sock = _sockets.accept(self._listener)
         except Exception as e:  # OSError, or RuntimeError("Out of sockets") on CircuitPython
             self._count("accept")
+            if isinstance(e, RuntimeError) and self._clients:
+                # Out of sockets (Pico W: 5): the oldest connection still sending its head
+                # makes room, as for max_clients. Counting it as a failure would rebuild the
+                # listener, which resets the very connection waiting to be accepted.
+                self._drop(self._clients[0])
+                return
             self._failures += 1
             if self._failures >= self.max_accept_errors or _sockets.listener_dead(e):
                 self._rebuild()
