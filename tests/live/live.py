@@ -738,6 +738,53 @@ def concurrent_idle(port, limits, count=32, then=None):
             sock.close()
 
 
+def concurrent_scrapes(port, limits, count=8):
+    """Scrapes at the same moment (an HA pair of Prometheus servers, and more): all answered."""
+    failures = []
+
+    def one():
+        try:
+            raw, reset = exchange(port, prometheus_request(port))
+            check_scrape_response(raw, limits.big)
+            assert not reset, NOT_DRAINED
+        except BaseException as e:  # reported below, from the test's own thread
+            failures.append(e)
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(CLIENT_TIMEOUT + 5)
+    assert not failures, "%d of %d concurrent scrapes failed: %r" % (
+        len(failures),
+        count,
+        failures[:3],
+    )
+
+
+def request_then_rst(port, limits):
+    """The whole request, then an immediate RST, before the server has answered."""
+    for _ in range(4):
+        sock = connect(port)
+        sock.sendall(prometheus_request(port))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+
+
+def http10_and_head(port, limits):
+    """HTTP/1.0 gets the page with Content-Length (no chunks); HEAD gets the same headers."""
+    request = prometheus_request(port)
+    raw, reset = exchange(port, request.replace(b"HTTP/1.1", b"HTTP/1.0", 1))
+    response = check_scrape_response(raw, limits.big)
+    assert "transfer-encoding" not in response.headers, "chunks for HTTP/1.0: %s" % raw[:300]
+    assert not reset, NOT_DRAINED
+    raw, reset = exchange(port, request.replace(b"GET", b"HEAD", 1))
+    end = raw.find(b"\r\n\r\n") + 4
+    assert raw.startswith(b"HTTP/1.1 200 ") and end == len(raw), "HEAD answered %r" % raw[:300]
+    assert b"\r\nContent-Length: %d\r\n" % len(response.body) in raw, "HEAD: %r" % raw
+    assert not reset, NOT_DRAINED
+
+
 CASES = {
     "one_byte_pieces": one_byte_pieces,
     "slowloris": slowloris,
@@ -753,4 +800,7 @@ CASES = {
     "never_reads": never_reads,
     "half_close": half_close,
     "concurrent_idle_32": concurrent_idle,
+    "concurrent_scrapes": concurrent_scrapes,
+    "request_then_rst": request_then_rst,
+    "http10_and_head": http10_and_head,
 }

@@ -11,7 +11,7 @@ import live
 REQUESTS = 10000
 HOSTILE_SHARE = 0.1
 HEAP_SLACK = 1024  # bytes the heap may differ between the first and the last thousand requests
-# One request head every few ms; a few per thousand hold the server for its timeouts.
+# Most take a few ms; a few per thousand hold the server for its timeouts.
 WEIGHTS = {
     "connect_and_close": 14,
     "binary_garbage": 10,
@@ -26,7 +26,10 @@ WEIGHTS = {
     "slowloris": 1,
     "idle_connect": 1,
     "never_reads": 1,
-    "concurrent_idle_32": 1,
+    "concurrent_idle_32": 0.5,  # each costs a SYN retry (1 s): the listen queue is short
+    "concurrent_scrapes": 3,
+    "request_then_rst": 5,
+    "http10_and_head": 3,
 }
 
 
@@ -40,6 +43,8 @@ def _hostile(kind, server, rng):
         live.binary_garbage(port, limits, rng.randrange(1 << 30))
     elif kind == "one_byte_pieces":
         live.one_byte_pieces(port, limits, pause=0)
+    elif kind == "concurrent_scrapes":  # two Prometheus replicas, or three
+        live.concurrent_scrapes(port, limits, rng.choice((2, 3)))
     elif kind == "concurrent_idle_32":
         live.concurrent_idle(port, limits, then=lambda: live.scrape(server))
     else:
@@ -57,11 +62,13 @@ def test_soak_micropython():
         first = live.scrape(server)  # checked in full; later scrapes must equal it
         started = time.monotonic()
         counts = {}
+        seconds = {}
         recent = []
         for i in range(REQUESTS):
             kind = rng.choices(kinds, weights)[0] if rng.random() < HOSTILE_SHARE else "scrape"
             counts[kind] = counts.get(kind, 0) + 1
             recent = recent[-4:] + [kind]
+            began = time.monotonic()
             try:
                 if kind != "scrape":
                     _hostile(kind, server, rng)
@@ -82,6 +89,7 @@ def test_soak_micropython():
                     % (i, time.monotonic() - started, recent[::-1])
                 )
                 raise
+            seconds[kind] = seconds.get(kind, 0.0) + time.monotonic() - began
         elapsed = time.monotonic() - started
         live.scrape(server)
         # Silent clients leave after the read_timeout; then only the listener is open.
@@ -92,10 +100,10 @@ def test_soak_micropython():
         reports = server.heap_reports()
     # mem_peak on the unix port never goes down when the GC frees (only explicit frees count):
     # it is close to the bytes allocated so far, so its slope is the allocation per request.
-    print(
-        "soak: %d requests in %.1f s; %s; (answered, gc.mem_alloc, mem_peak): %s; final %s"
-        % (REQUESTS, elapsed, counts, reports, final)
-    )
+    print("soak: %d requests in %.1f s" % (REQUESTS, elapsed))
+    for kind in sorted(counts, key=seconds.get, reverse=True):
+        print("  %-20s %5d requests %6.1f s" % (kind, counts[kind], seconds[kind]))
+    print("  (answered, gc.mem_alloc, mem_peak): %s; final %s" % (reports, final))
     assert len(reports) >= 9, "expected a heap report per 1000 answers: %s" % reports
     early, late = reports[0][1], reports[-1][1]
     assert abs(late - early) <= HEAP_SLACK, (
