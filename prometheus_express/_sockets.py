@@ -36,6 +36,10 @@ _IN_USE = _codes("EADDRINUSE", (98, 112, 48))
 # After these from accept() the listening socket itself is dead. 3, 4 and 7 are the old
 # native WIZnet driver's own codes (socket not initialised, closed, invalid state).
 _DEAD = _codes("ENOTCONN EBADF EINVAL", (107, 128, 57, 9, 22)) + (3, 4, 7)
+# accept() with every socket taken: the listener is fine. MicroPython on ESP32 raises ENFILE,
+# the unix port and CPython EMFILE; lwIP may say ENOBUFS or ENOMEM. MicroPython's errno module
+# has neither ENFILE nor EMFILE, but they are 23 and 24 on Linux, macOS, newlib and lwIP alike.
+_FULL = _codes("ENOBUFS ENOMEM", (105, 55, 12)) + (23, 24)
 
 
 def _code(e):
@@ -61,6 +65,12 @@ def address_in_use(e):
 def listener_dead(e):
     """True when an accept() error means the listening socket must be rebuilt."""
     return _code(e) in _DEAD
+
+
+def out_of_sockets(e):
+    """True when accept() failed for want of a free socket."""
+    # CircuitPython raises RuntimeError("Out of sockets"); the WIZnet library RuntimeErrors too.
+    return isinstance(e, RuntimeError) or _code(e) in _FULL
 
 
 def default_pool():

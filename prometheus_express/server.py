@@ -118,7 +118,7 @@ class MetricsServer:
             sock = _sockets.accept(self._listener)
         except Exception as e:  # OSError, or RuntimeError("Out of sockets") on CircuitPython
             self._count("accept")
-            if isinstance(e, RuntimeError) and self._clients:
+            if self._clients and _sockets.out_of_sockets(e):
                 # Out of sockets (Pico W: 5): the oldest connection still sending its head
                 # makes room, as for max_clients. Counting it as a failure would rebuild the
                 # listener, which resets the very connection waiting to be accepted.

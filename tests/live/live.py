@@ -12,6 +12,7 @@ import contextlib
 import os
 import queue
 import random
+import resource
 import select
 import socket
 import ssl
@@ -150,6 +151,7 @@ class MicroPythonServer:
         value=42.5,
         sndbuf=4096,
         report=1000,
+        nofile=None,
     ):
         need(MICROPYTHON, "the MicroPython unix port (make setup)")
         self.name = name
@@ -180,8 +182,20 @@ class MicroPythonServer:
         # ".frozen" keeps the port's frozen modules: MICROPYPATH replaces the default path.
         env = dict(os.environ, MICROPYPATH="%s:.frozen" % tree)
         self.stderr = open(self.dir / "stderr", "w+b")  # closed in close()
+        limit = None
+        if nofile:  # a board's few sockets: RLIMIT_NOFILE counts stdin, stdout and stderr too
+
+            def limit():
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
         self.proc = subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=self.stderr, cwd=self.dir, env=env
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            cwd=self.dir,
+            env=env,
+            preexec_fn=limit,
         )
         self.lines = []  # every stdout line, as text
         self._queue = queue.Queue()

@@ -39,6 +39,20 @@ def test_hostile_client_then_a_scrape(server, case):
     server.check_alive()
 
 
+@pytest.mark.parametrize("runtime", [r for r in live.runtimes() if r != "cpython"])
+def test_out_of_sockets(runtime):
+    # Seven descriptors: stdin, stdout, stderr, the listener and three clients, so accept()
+    # fails (EMFILE) while silent clients hold the rest, as on a board with few sockets
+    # (MicroPython on ESP32 raises ENFILE). A scrape must still get through.
+    with live.running(runtime, read_timeout=3.0, big=4, nofile=7) as server:
+        live.scrape(server)  # imports the lazily loaded modules while files can still open
+        live.concurrent_idle(server.port, server.limits, 12, then=lambda: live.scrape(server))
+        live.scrape(server)
+        count = server.wait_sockets(1, server.limits.read_timeout + 3)
+        assert count == 1, "the server still holds %d sockets" % count
+        server.check_alive()
+
+
 def test_every_client_socket_closed_at_the_end(server):
     live.scrape(server)
     if server.name == "cpython":
