@@ -5,6 +5,8 @@
 1. CPython: generate_latest() against prometheus_client, same series, same process.
 2. MicroPython unix port: import cost from .py and .mpy, against prometheus_express 0.0.4.
 3. MicroPython unix port: the heap a scrape needs, streamed (write_text) or built (generate_latest).
+4. CPython: start_http_server under wrk, against prometheus_client's (bench/http_load.py).
+5. MicroPython unix port: start_http_server under wrk, and the heap it needs.
 
 Nothing here asserts: goals are printed next to the figures.
 """
@@ -17,6 +19,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))  # the repo's package, not an installed one
 
+import http_load  # noqa: E402
 import port_figures  # noqa: E402
 import trees  # noqa: E402
 from report import table, verdict  # noqa: E402
@@ -91,6 +94,8 @@ def main():
         print()
         port_figures.figure_imports(tree_sets)
         port_figures.figure_render(tree_sets["ours"][".mpy"])
+        http_load.figure_cpython_http()
+        http_load.figure_micropython_http(tree_sets["ours"][".mpy"])
 
 
 if __name__ == "__main__":
