@@ -1,9 +1,9 @@
 """Helpers for the live tests: servers on real sockets, a strict HTTP reader, hostile clients.
 
     with running("micropython", big=32) as server:
-        body = scrape(server.port)          # the request Prometheus sends; checks status and page
+        response = scrape(server)           # the request Prometheus sends; checks status and page
         CASES["slowloris"](server.port, server.limits)
-        scrape(server.port)
+        scrape(server)
 
 Every client socket has a timeout, so a server that hangs fails the test instead of blocking it.
 """
@@ -14,6 +14,7 @@ import queue
 import random
 import resource
 import select
+import shutil
 import socket
 import ssl
 import struct
@@ -294,6 +295,7 @@ class MicroPythonServer:
             self.proc.kill()
             self.proc.wait()
         self.stderr.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def start(name, **options):
@@ -642,7 +644,8 @@ def malformed(port, limits, requests=MALFORMED):
         assert not reset, "%r: %s" % (request, NOT_DRAINED)
 
 
-def _post(port, pieces):
+def post_once(port, pieces):
+    """POST /metrics with 16 KB, at once or in 1 KB pieces: the whole 405, then a FIN."""
     head = (
         b"POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
         b"Content-Length: 16384\r\n\r\n"
@@ -674,8 +677,8 @@ def _post(port, pieces):
 
 def post_16k(port, limits):
     """POST with a 16 KB body, in one go and in pieces: the whole 405, status and body."""
-    _post(port, False)
-    _post(port, True)
+    post_once(port, False)
+    post_once(port, True)
 
 
 def pipelined(port, limits):

@@ -38,7 +38,7 @@ def _hostile(kind, server, rng):
     if kind == "malformed":  # one broken request per turn
         live.malformed(port, limits, [rng.choice(live.MALFORMED)])
     elif kind == "post_16k":
-        live._post(port, rng.random() < 0.5)
+        live.post_once(port, rng.random() < 0.5)
     elif kind == "binary_garbage":
         live.binary_garbage(port, limits, rng.randrange(1 << 30))
     elif kind == "one_byte_pieces":
