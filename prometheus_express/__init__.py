@@ -16,7 +16,7 @@ from .exposition import (
 from .metrics import Counter, Gauge, disable_created_metrics, enable_created_metrics
 from .registry import REGISTRY, CollectorRegistry
 
-__version__ = "0.0.0+dev"
+__version__ = "0.0.0+auto.0"
 
 
 # The rest loads on first use, so a board pays only for what it touches. The
