@@ -1,11 +1,12 @@
 # prometheus_express: the project's verbs.
 #
 #   make setup     .venv from requirements-dev.txt, node_modules for the wasm smoke test
-#   make compile   .mpy files for MicroPython and CircuitPython into dist/mpy/
-#   make test      CPython (pytest), MicroPython unix port (.py, then .mpy), WebAssembly port
+#   make compile   .mpy files for MicroPython into dist/mpy/micropython/
+#   make bundle    every release artifact into dist/, then a table of them (see build/bundle.py)
+#   make test      bundle, then CPython (pytest), MicroPython unix port (.py, .mpy), WebAssembly
 #   make lint      ruff check, ruff format --check, portable-subset check of the library
 #   make format    ruff format, then ruff check --fix (rewrites files)
-#   make bundle    release bundles (for now: compile only)
+#   make package-json  regenerate the root package.json (mip) from circup.json and the sources
 #   make bench     bench/run.py
 #   make clean     remove dist/ and caches
 
@@ -27,7 +28,17 @@ MPY_PATH_DIST := $(CURDIR)/$(MPY_DIST):.frozen
 
 LINT_PATHS := $(wildcard prometheus_express tests build bench examples)
 
-.PHONY: help setup compile bundle test lint format bench clean
+# make bundle VERSION=1.2.3 stamps that instead of the git tag (command line only, for test
+# builds). CircuitPython's own mpy-cross for a major, instead of the offline stand-in:
+# CIRCUITPY_MPY_CROSS_9X=path (also _10X, _11X), or CIRCUITPY_MPY_CROSS_DIR=folder holding
+# mpy-cross-9.x, ... (circuitpython-build-tools' cache layout; by default its cache is looked at).
+BUNDLE_ARGS := $(if $(filter command line,$(origin VERSION)),--version $(VERSION)) \
+	$(if $(CIRCUITPY_MPY_CROSS_9X),--mpy-cross 9.x=$(CIRCUITPY_MPY_CROSS_9X)) \
+	$(if $(CIRCUITPY_MPY_CROSS_10X),--mpy-cross 10.x=$(CIRCUITPY_MPY_CROSS_10X)) \
+	$(if $(CIRCUITPY_MPY_CROSS_11X),--mpy-cross 11.x=$(CIRCUITPY_MPY_CROSS_11X)) \
+	$(if $(CIRCUITPY_MPY_CROSS_DIR),--mpy-cross-dir $(CIRCUITPY_MPY_CROSS_DIR))
+
+.PHONY: help setup compile bundle package-json test lint format bench clean
 
 help:
 	@sed -n 's/^#   make /make /p' Makefile
@@ -46,11 +57,13 @@ $(NODE_STAMP): $(WASM)/package.json $(WASM)/package-lock.json
 compile: $(VENV_STAMP)
 	$(PY) build/compile.py
 
-bundle: compile
-	@echo "note: release bundles (CircuitPython zips, mip package) are not built yet;"
-	@echo "      only the .mpy files are compiled, into dist/mpy/."
+bundle: setup
+	$(PY) build/bundle.py $(strip $(BUNDLE_ARGS))
 
-test: setup compile
+package-json: $(VENV_STAMP)
+	$(PY) build/micropython.py --root-package
+
+test: setup bundle
 	@echo "== CPython: pytest"
 	$(PY) -m pytest -q tests
 	@echo "== MicroPython unix port: .py sources"
