@@ -9,6 +9,8 @@ close(sock)                  # never raises
 
 import time
 
+from ._port import const
+
 try:
     import errno
 except ImportError:
@@ -40,6 +42,9 @@ _DEAD = _codes("ENOTCONN EBADF EINVAL", (107, 128, 57, 9, 22)) + (3, 4, 7)
 # the unix port and CPython EMFILE; lwIP may say ENOBUFS or ENOMEM. MicroPython's errno module
 # has neither ENFILE nor EMFILE, but they are 23 and 24 on Linux, macOS, newlib and lwIP alike.
 _FULL = _codes("ENOBUFS ENOMEM", (105, 55, 12)) + (23, 24)
+
+
+_RECV_PIECE = const(256)
 
 
 def _code(e):
@@ -123,8 +128,9 @@ def recv_into(sock, view):
     try:
         if hasattr(sock, "recv_into"):  # CPython, CircuitPython, WIZnet
             return sock.recv_into(view)
-        # MicroPython: no recv_into, and readinto drops partial data on a timeout.
-        data = sock.recv(len(view))
+        # MicroPython: no recv_into, and readinto drops partial data on a timeout. recv(n)
+        # allocates n bytes before it reads: small pieces, so a full heap still serves.
+        data = sock.recv(min(len(view), _RECV_PIECE))
     except OSError as e:
         if would_block(e):
             return None

@@ -16,6 +16,7 @@ from ._port import const, seconds_since, ticks
 _FRONT = const(256)
 _BACK = const(7)
 MIN_BUFFER = const(327)  # _FRONT + _BACK + 64 bytes of body
+_BATCH = const(256)  # characters joined before they are encoded into the buffer
 _LAST = b"\r\n0\r\n\r\n"
 REASONS = {
     200: "OK",
@@ -163,6 +164,8 @@ class Response:
         self.fill = _FRONT
         self.length = 0
         self.spill = []
+        self.pending = []
+        self.pending_chars = 0
         self.started = ticks()
 
     def simple(self, status, headers="", body=None):
@@ -176,7 +179,18 @@ class Response:
         self.finish()
 
     def write(self, piece):
-        data = piece.encode("utf-8") if isinstance(piece, str) else piece
+        """Add a str piece of the body."""
+        # Pieces are joined and encoded a few hundred characters at a time: one by one,
+        # encoding and copying cost more than the small pieces the renderers write.
+        self.pending.append(piece)
+        self.pending_chars += len(piece)
+        if self.pending_chars >= _BATCH:
+            self._take()
+
+    def _take(self):
+        data = "".join(self.pending).encode("utf-8")
+        del self.pending[:]
+        self.pending_chars = 0
         if self.head_only:
             self.length += len(data)
             return
@@ -210,6 +224,8 @@ class Response:
         self.fill = _FRONT
 
     def finish(self):
+        """Send what is left, framed."""
+        self._take()
         body = self.fill - _FRONT
         if self.head_only:
             self._send(self._header_block(self.length))

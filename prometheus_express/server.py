@@ -33,9 +33,9 @@ class MetricsServer:
     write_timeout = 5.0  # seconds to send one response
     max_head = 2048  # bytes of request head; a longer one gets 431
     max_body = 65536  # bytes of request body read (and dropped) before answering
-    max_clients = 4  # connections waiting for their head; the oldest goes for a new one
+    max_clients = 4  # connections waiting for their heads; see _make_room()
     buffer_size = 1024  # the one response buffer
-    backlog = 4  # the listen() queue
+    backlog = 16  # the listen() queue; the OS may allow fewer (WIZnet: 1)
     max_accept_errors = 5  # accept() failures in a row before the listener is rebuilt
 
     def __init__(
@@ -114,6 +114,8 @@ class MetricsServer:
             self._rebuild()
             if self._listener is None:
                 return
+        if len(self._clients) >= self.max_clients and not self._make_room():
+            return  # the new connection waits in the listen queue
         try:
             sock = _sockets.accept(self._listener)
         except Exception as e:  # OSError, or RuntimeError("Out of sockets") on CircuitPython
@@ -122,7 +124,8 @@ class MetricsServer:
                 # Out of sockets (Pico W: 5): the oldest connection still sending its head
                 # makes room, as for max_clients. Counting it as a failure would rebuild the
                 # listener, which resets the very connection waiting to be accepted.
-                self._drop(self._clients[0])
+                if not self._make_room():
+                    self._pause(0.01)
                 return
             self._failures += 1
             if self._failures >= self.max_accept_errors or _sockets.listener_dead(e):
@@ -134,8 +137,17 @@ class MetricsServer:
             return
         self._failures = 0
         self._clients.append(_Client(sock))
-        if len(self._clients) > self.max_clients:
-            self._drop(self._clients[0])
+
+    def _make_room(self):
+        # The oldest waiting connection goes, once it has had a quarter of read_timeout to
+        # send its head: a client that just connected has its request in flight, and
+        # dropping it would answer it with a reset.
+        oldest = self._clients[0]
+        if seconds_since(oldest.start) < self.read_timeout / 4:
+            return False
+        self._count("evicted")
+        self._drop(oldest)
+        return True
 
     # -- serving -----------------------------------------------------------------------------
 
@@ -196,7 +208,8 @@ class MetricsServer:
         # Sleep until a socket may be ready, but wake for the nearest deadline.
         readers = [c.sock for c in self._clients]
         if self._listener is not None and self._paused is None:
-            readers.append(self._listener)
+            if len(self._clients) < self.max_clients:  # else it stays ready: no busy loop
+                readers.append(self._listener)
         _sockets.wait(readers, (), 0.05 if self._clients or self._paused else 0.5)
 
     def _drop(self, client):
@@ -209,22 +222,24 @@ class MetricsServer:
             self._stats.errors.labels(kind).inc()
 
     def _receive(self, client):
-        # Read what has come of the head; True once it is complete.
+        # Read all that has come of the head; True once it is complete. All, not one piece:
+        # a head left half-read would age while the server answers someone else.
         head = client.head
-        if client.end < 0:
+        while client.end < 0:
             room = self.max_head + 4 - len(head)
             n = _sockets.recv_into(client.sock, self._view[: min(room, self.buffer_size)])
             if n == 0:  # the client left
                 self._drop(client)
                 return False
-            if n is not None:
-                start = max(len(head) - 3, 0)
-                head.extend(self._view[:n])
-                if head[0] not in _METHOD_START:  # TLS, binary garbage: no need to wait
-                    raise Reject(400)
-                client.end = head_end(head, start)
-                if client.end < 0 and len(head) > self.max_head:
-                    raise Reject(431)
+            if n is None:
+                break
+            start = max(len(head) - 3, 0)
+            head.extend(self._view[:n])
+            if head[0] not in _METHOD_START:  # TLS, binary garbage: no need to wait
+                raise Reject(400)
+            client.end = head_end(head, start)
+            if client.end < 0 and len(head) > self.max_head:
+                raise Reject(431)
         if client.end >= 0:
             return True
         if seconds_since(client.start) > self.read_timeout:
@@ -272,12 +287,16 @@ class MetricsServer:
 
     def _linger(self, sock):
         # Pipelined requests, or a body sent after the head: drain what is already here.
+        # The answer is out: a failure now is no failed request.
         budget = self.max_body
-        while budget > 0:
-            n = _sockets.recv_into(sock, self._view)
-            if not n:
-                return
-            budget -= n
+        try:
+            while budget > 0:
+                n = _sockets.recv_into(sock, self._view)
+                if not n:
+                    return
+                budget -= n
+        except Exception:
+            pass
 
     def _route(self, request, response):
         if self._auth is not None and request.authorization != self._auth:
