@@ -16,7 +16,7 @@ from ._port import const, seconds_since, ticks
 _FRONT = const(256)
 _BACK = const(7)
 MIN_BUFFER = const(327)  # _FRONT + _BACK + 64 bytes of body
-_BATCH = const(256)  # characters joined before they are encoded into the buffer
+_BATCH = const(128)  # characters joined before they are encoded into the buffer
 _LAST = b"\r\n0\r\n\r\n"
 REASONS = {
     200: "OK",
