@@ -8,6 +8,7 @@ server has a process of its own, so it shares a GIL with neither the other nor t
 wrk loads it for DURATION seconds per row.
 """
 
+import http.client
 import os
 import re
 import socket
@@ -107,10 +108,10 @@ def free_port():
 class Server:
     """bench/mp_serve.py in its own process, listening on a free loopback port."""
 
-    def __init__(self, cmd, env, label, leave=None):
+    def __init__(self, cmd, env, label, leave=None, extra=0):
         self.label = label
         self.port = free_port()
-        args = [str(self.port)] + ([] if leave is None else [str(leave)])
+        args = [str(self.port)] + ([] if leave is None else [str(leave), str(extra)])
         self.proc = subprocess.Popen(
             cmd + args,
             env=env,
@@ -153,7 +154,7 @@ class Server:
             if self.ready.is_set():
                 try:
                     fetch(self.port, mp_serve.STOP)  # MicroPython: serve_forever() ends
-                except OSError:
+                except (OSError, http.client.HTTPException):  # a page cut short: out of heap
                     pass
             try:
                 self.proc.wait(10)
@@ -279,15 +280,18 @@ def _compare_bodies(servers):
 BOARD_HEAP = 128 * KB  # -X heapsize for the rows with ballast: every collection scans it all
 BOARD_FREE = 8 * KB  # free heap left by the ballast in the board row
 PROBE = 1  # seconds of wrk -c1 per try when finding the free heap needed
+EXTRA_SERIES = (0, 200, 2000)  # labelled series added to the board's 15 for that search
 
 
-def _mp_serve(tree, connections, threads, leave=None, seconds=None):
-    """wrk against mp_serve.py on the unix port; (wrk's figures, the RESULT lines, error)."""
+def _mp_serve(tree, connections, threads, leave=None, seconds=None, extra=0):
+    """wrk against mp_serve.py on the unix port; (wrk's figures, the RESULT lines, error).
+    extra: more labelled series on top of the board's 15 (with leave only)."""
     cmd = [trees.tool("micropython")]
-    if leave is not None:
-        cmd += ["-X", "heapsize=%d" % BOARD_HEAP]
+    if leave is not None:  # room for the extra series too: the ballast takes what is left
+        cmd += ["-X", "heapsize=%d" % (BOARD_HEAP + extra * KB)]
     cmd += [str(BENCH / "mp_serve.py"), "ours"]
-    server = Server(cmd, dict(os.environ, MICROPYPATH=str(tree)), "micropython", leave)
+    env = dict(os.environ, MICROPYPATH=str(tree))
+    server = Server(cmd, env, "micropython", leave, extra)
     try:
         server.wait_ready()
         r = run_wrk(server.port, connections, threads, seconds)
@@ -303,11 +307,11 @@ def _mp_serve(tree, connections, threads, leave=None, seconds=None):
     return r, heap, None
 
 
-def _free_needed(tree):
+def _free_needed(tree, extra):
     # The least free heap (one block, ballast around it) in which PROBE s of wrk -c1 are all
     # answered, to 256 B.
     def serves(leave):
-        r, _, error = _mp_serve(tree, 1, 1, leave, PROBE)
+        r, _, error = _mp_serve(tree, 1, 1, leave, PROBE, extra)
         return error is None and r["requests"] > 0 and socket_errors(r) + r["non2xx"] == 0
 
     step = 256
@@ -371,11 +375,12 @@ def figure_micropython_http(tree):
         % (BOARD_FREE // KB, BOARD_HEAP, BOARD_FREE),
         "      after the first request, as on a board whose program holds the rest.",
     )
-    free = _free_needed(tree)
+    free = ["%s B with %d series" % (_free_needed(tree, n), 15 + n) for n in EXTRA_SERIES]
     notes(
-        "free heap needed: %s B, the least free heap (as in the row above, to 256 B) in which"
-        % free,
-        "      %d s of wrk -c1 -t1 get every answer" % PROBE,
+        "free heap needed: the least free heap (as in the row above, to 256 B) in which",
+        "      %d s of wrk -c1 -t1 get every answer (goal: the same for any number of series):"
+        % PROBE,
+        "      " + ", ".join(free),
     )
     for row in rows:
         notes("%s: %d socket errors, %s non-2xx/3xx" % (row[0], sum(row[4:8]), row[8]))

@@ -1,15 +1,16 @@
 """One exporter serving a board's metrics, for bench/http_load.py to load with wrk.
 
     python -u bench/mp_serve.py ours|client PORT        (PYTHONPATH: the repo)
-    MICROPYPATH=<tree> micropython bench/mp_serve.py ours PORT [LEAVE]
+    MICROPYPATH=<tree> micropython bench/mp_serve.py ours PORT [LEAVE [EXTRA]]
 
 Prints "READY" once it listens on 127.0.0.1:PORT. On CPython it stops when its standard
 input closes (so it never outlives the bench) or on SIGINT. On MicroPython it first answers
 one request of its own (so the modules a scrape loads lazily are in), serves until it has
 answered GET /bench-stop, and prints "RESULT name value" lines: the heap after gc.collect()
 and micropython.mem_peak(), before the load and after it. LEAVE: ballast then fills the heap
-but LEAVE bytes, as a board's program holds the rest. http_load.py imports board() to build
-the same series with each library. Portable subset: MicroPython runs it as it is.
+but LEAVE bytes, as a board's program holds the rest; EXTRA labelled series join the board's
+15. http_load.py imports board() to build the same series with each library. Portable
+subset: MicroPython runs it as it is.
 """
 
 import gc
@@ -99,6 +100,11 @@ def main():
             pass
         return
     leave = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    extra = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    if extra:  # more series: a scrape must still fit the same free heap
+        gauge = lib.Gauge("board_extra", "More series", ["index"], registry=registry)
+        for i in range(extra):
+            gauge.labels(str(i)).set(i)
     if leave is not None:
         from mp_heap import fill  # before "before": the module stays loaded
     server = _stoppable(port, registry)
