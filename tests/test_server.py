@@ -724,6 +724,46 @@ def test_max_clients_evicts_the_oldest():
         rig.server.read_timeout = 0.05
 
 
+def test_a_new_connection_waits_while_the_waiting_ones_are_fresh():
+    # A client that has just connected has its request in flight: evicting it would answer
+    # it with a reset. The newcomer waits in the listen queue for a quarter of read_timeout.
+    with _Rig(CPYTHON) as rig:
+        rig.server.read_timeout = 5.0
+        idle = []
+        for _ in range(rig.server.max_clients):
+            idle.append(rig.pool.connect([]))
+            run(rig.server, lambda: idle[-1].sock is not None)
+        scrape = rig.pool.connect([PROMETHEUS_HEAD])
+        for _ in range(20):
+            assert not rig.server.poll()
+        assert [c.closes for c in idle] == [0] * len(idle)
+        assert scrape.sock is None, "accepted, though every waiting client is fresh"
+        rig.server.read_timeout = 0.05  # now the oldest has waited long enough
+        run(rig.server, lambda: scrape.closes)
+        assert scrape.response().status == 200
+        assert idle[0].closes == 1
+
+
+def test_accept_out_of_file_descriptors_frees_one():
+    # The unix port and CPython run out of descriptors (EMFILE 24, ENFILE 23: the same number
+    # on every platform) where CircuitPython raises RuntimeError.
+    # With a client still sending its head, such errors wait for it, not for a new listener
+    # (rebuilding would reset the connection waiting to be accepted).
+    for error in (OSError(24), OSError(23)):
+        with _Rig(CPYTHON, self_metrics=True) as rig:
+            rig.server.read_timeout = 1.0
+            idle = rig.pool.connect([])
+            run(rig.server, lambda: idle.sock is not None)
+            rig.pool.accept_errors.extend([error] * 5)  # max_accept_errors: else a rebuild
+            scrape = rig.pool.connect([PROMETHEUS_HEAD])
+            run(rig.server, lambda: scrape.closes)
+            assert scrape.response().status == 200
+            assert rig.errors("accept") == 5
+            assert rig.rebuilds() == 0
+            assert rig.pool.bind_attempts == 1
+            rig.server.read_timeout = 0.05
+
+
 def test_two_prometheus_replicas_at_once():
     with _Rig(CPYTHON) as rig:
         expected = om_page(rig.registry)
