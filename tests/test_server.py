@@ -753,10 +753,10 @@ def test_accept_out_of_file_descriptors_frees_one():
         with _Rig(CPYTHON, self_metrics=True) as rig:
             rig.server.read_timeout = 1.0
             idle = rig.pool.connect([])
-            run(rig.server, lambda: idle.sock is not None)
+            run(rig.server, lambda idle=idle: idle.sock is not None)
             rig.pool.accept_errors.extend([error] * 5)  # max_accept_errors: else a rebuild
             scrape = rig.pool.connect([PROMETHEUS_HEAD])
-            run(rig.server, lambda: scrape.closes)
+            run(rig.server, lambda scrape=scrape: scrape.closes)
             assert scrape.response().status == 200
             assert rig.errors("accept") == 5
             assert rig.rebuilds() == 0
