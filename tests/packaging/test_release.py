@@ -43,7 +43,7 @@ def release(tools, tmp_path_factory):
     cmd = [sys.executable, "build/bundle.py", "--mpy-cross-dir", str(no_compilers)]
     proc = subprocess.run(cmd, cwd=repo, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return repo / "dist", proc.stdout
+    return repo / "dist", proc.stdout, repo
 
 
 def test_version_rule(tools, tmp_path):
@@ -68,7 +68,7 @@ def test_version_rule(tools, tmp_path):
 
 
 def test_every_artifact_carries_the_tag(tools, config, release, tmp_path):
-    dist, _ = release
+    dist = release[0]
     names = tools.circup_names(config, "1.2.3", tmp_path)
     prefix = config["bundle_prefix"]
     mip_json = "%s-micropython-6.3-mpy-1.2.3.json" % prefix
@@ -88,7 +88,7 @@ def test_every_artifact_carries_the_tag(tools, config, release, tmp_path):
 
 
 def test_circup_reads_the_version_from_each_bundle(tools, config, release, tmp_path):
-    dist, _ = release
+    dist = release[0]
     for platform, zip_name in tools.circup_names(config, "1.2.3", tmp_path)["zips"].items():
         top = zip_name[: -len(".zip")] + "/lib/"
         folder = tmp_path / platform
@@ -101,13 +101,13 @@ def test_circup_reads_the_version_from_each_bundle(tools, config, release, tmp_p
 
 
 def test_bundle_ends_with_the_table(tools, release):
-    dist, out = release
+    dist, out, repo = release
     lines = out[out.index("== artifacts (version 1.2.3)") :].splitlines()[1:]
     head = re.split(r"\s{2,}", lines[0].strip())
     assert head == ["target", "artifact", "files", ".mpy bytes", ".py bytes", "size"]
     rows = [re.split(r"\s{2,}", line.strip()) for line in lines[1:] if "1.2.3" in line]
     assert len(rows) == 9
-    sources = tools.library_sources()
+    sources = tools.library_sources(repo)  # the tree as copied (others may be editing this one)
     source_bytes = sum(len(s) for s in sources.values())
     for target, artifact, files, mpy, py, size in rows:
         if " (+" not in artifact:
