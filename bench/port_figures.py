@@ -3,7 +3,8 @@
     figure_imports(tree_sets); figure_render(tree)
 
 The processes run bench/mp_import.py and bench/mp_render.py with MICROPYPATH set to exactly
-one module tree (see trees.py), so .py and .mpy, ours and the peer, never mix.
+one module tree (see trees.py), so .py and .mpy, ours and the peer, never mix. Figure 2's
+romfs runs have no package on MICROPYPATH: mp_import.py mounts the romfs image at /rom.
 """
 
 import os
@@ -54,6 +55,8 @@ def bisect(fits, lo, hi, step, cap=1 << 24):
 
 # -- Figure 2: import cost ------------------------------------------------------------------
 
+KINDS = (".py", ".mpy", "romfs")  # the columns' installs; trees.py says which exist
+
 IMPORT_ROWS = (
     ("import prometheus_express", "ours", "ours_import"),
     ("from prometheus_express import <API>", "ours", "ours_names"),
@@ -63,6 +66,13 @@ IMPORT_ROWS = (
     ("0.0.4: typical board", "peer", "peer_typical"),
     ("0.0.4: everything loaded", "peer", None),
 )
+
+
+def _mp_import(tree, args, heap=None):
+    # A romfs image is a file: its folder holds nothing importable, the package comes from /rom.
+    if tree.is_file():
+        return micropython(tree.parent, "mp_import.py", ["--romfs", tree] + args, heap)
+    return micropython(tree, "mp_import.py", args, heap)
 
 
 def importable(tree, errors):
@@ -83,9 +93,9 @@ def import_cells(pair, scenario, modules, errors):
     """Kept, mem_peak growth, free heap needed and median time of a scenario, per tree."""
     args = [scenario, -1] + modules
     runs = {kind: [] for kind in pair}
-    for _ in range(REPEATS):  # .py and .mpy alternate, so a busy machine slows both alike
+    for _ in range(REPEATS):  # .py, .mpy and romfs alternate, so a busy machine slows all alike
         for kind, tree in pair.items():
-            runs[kind].append(micropython(tree, "mp_import.py", args))
+            runs[kind].append(_mp_import(tree, args))
     return {kind: _cell(tree, scenario, modules, runs[kind], errors) for kind, tree in pair.items()}
 
 
@@ -98,7 +108,7 @@ def _cell(tree, scenario, modules, runs, errors):
 
     def fits(leave):
         args = [scenario, leave] + modules
-        code, results, err = micropython(tree, "mp_import.py", args, heap=KB * KB)
+        code, results, err = _mp_import(tree, args, heap=KB * KB)
         if code != 0 and "MemoryError" not in err:
             raise RuntimeError(err)
         return code == 0 and bool(results)
@@ -123,7 +133,7 @@ def figure_imports(tree_sets):
     for label, who, scenario in IMPORT_ROWS:
         pair = tree_sets[who] if scenario else {}
         got = import_cells(pair, scenario, modules.get(who), errors) if pair else {}
-        for kind in (".py", ".mpy"):
+        for kind in KINDS:
             cells[label, kind] = got.get(kind)
 
     def col(label, key, kind):
@@ -131,7 +141,8 @@ def figure_imports(tree_sets):
         return "n/a" if cell is None or cell[key] is None else cell[key]
 
     labels = [row[0] for row in IMPORT_ROWS]
-    kinds = (".py", ".mpy")
+    # romfs only when trees.py could build the image (mpremote installed).
+    kinds = [kind for kind in KINDS if any(kind in ts for ts in tree_sets.values())]
     keys = ("kept", "peak", "free")
     header = ["bytes"] + ["%s %s" % (key, kind) for key in keys for kind in kinds]
     rows = [[label] + [col(label, key, kind) for key in keys for kind in kinds] for label in labels]
@@ -142,12 +153,21 @@ def figure_imports(tree_sets):
         "      an upper bound (<=: the script's own compile peak was never passed).",
         "free: the least free heap, in one block, the scenario runs in (ballast fills the rest).",
     )
+    if "romfs" in kinds:
+        notes(
+            "romfs: ours only, the .mpy files in a romfs image mounted at /rom (MicroPython 1.25+,",
+            "      `mpremote romfs deploy`): bytecode, qstrs and constants used in place, from",
+            "      flash on a board (this port has none: the image is read into RAM before the",
+            "      baseline and not counted).",
+        )
     print()
     rows = []
     for label in labels:
         times = [col(label, "time", kind) for kind in kinds]
-        rows.append([label] + times + ["n/a" if "n/a" in times else ratio(*times)])
-    table(["time, median of %d" % REPEATS, "us .py", "us .mpy", ".py/.mpy"], rows)
+        py, mpy = times[:2]
+        rows.append([label] + times + ["n/a" if "n/a" in (py, mpy) else ratio(py, mpy)])
+    header = ["time, median of %d" % REPEATS] + ["us " + kind for kind in kinds] + [".py/.mpy"]
+    table(header, rows)
     notes("time: the import alone in the first two rows, the whole scenario in the others.")
     for label in labels[1::-1]:
         py, mpy = cells[label, ".py"], cells[label, ".mpy"]
@@ -159,6 +179,15 @@ def figure_imports(tree_sets):
         kept = typical["kept"]
         goal = verdict(kept <= 12 * KB)
         notes("typical board from .mpy keeps %.1f KB   goal <= 12 KB: %s" % (kept / KB, goal))
+    typical = cells[labels[2], "romfs"]
+    if typical:
+        kept = typical["kept"]
+        goal = verdict(kept <= 12 * KB)
+        notes(
+            "typical board from romfs keeps %.1f KB   goal <= 12 KB: %s" % (kept / KB, goal),
+            "      (romfs install: MicroPython 1.25+ only; CircuitPython and circup installs load",
+            "      .mpy files into RAM, so the .mpy line above is the headline)",
+        )
     notes(*["ERROR " + e for e in errors])
     print()
 

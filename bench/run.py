@@ -3,7 +3,8 @@
     .venv/bin/python bench/run.py      (make bench)
 
 1. CPython: generate_latest() against prometheus_client, same series, same process.
-2. MicroPython unix port: import cost from .py and .mpy, against prometheus_express 0.0.4.
+2. MicroPython unix port: import cost from .py, .mpy and .mpy in a romfs image (MicroPython
+   1.25+), against prometheus_express 0.0.4.
 3. MicroPython unix port: the heap a scrape needs, streamed (write_text) or built (generate_latest).
 4. CPython: start_http_server under wrk, against prometheus_client's (bench/http_load.py).
 5. MicroPython unix port: start_http_server under wrk, and the heap it needs.

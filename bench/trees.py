@@ -1,11 +1,15 @@
 """Module trees for the MicroPython runs: ours and the 2019 peer, each as .py and as .mpy.
 
-    trees = prepare(workdir)   # {"ours": {".py": dir, ".mpy": dir}, "peer": {...}}
+    trees = prepare(workdir)   # {"ours": {".py": dir, ".mpy": dir, "romfs": image}, "peer": {...}}
 
 Each tree holds one package and one kind of module file, so MICROPYPATH pointing at a tree
 decides exactly what loads; ours and the peer share the package name and never meet on a path.
+"romfs" is a file, not a tree: our .mpy tree packed by mpremote into a romfs image (MicroPython
+1.25+), which bench/mp_import.py mounts at /rom; it is left out when mpremote is not installed.
 """
 
+import contextlib
+import io
 import shutil
 import subprocess
 import sys
@@ -101,6 +105,22 @@ def _check(tree, kind):
             sys.exit("bench: source %s found in the .mpy tree" % f)
 
 
+def _romfs(tree, work):
+    """An .mpy tree packed as `mpremote romfs deploy` packs it; None without mpremote."""
+    try:
+        from mpremote.romfs import make_romfs
+    except ImportError:
+        return None
+    # The image holds exactly the tree's files: mpy_cross=False compiles nothing more.
+    with contextlib.redirect_stdout(io.StringIO()):  # it prints the tree it packs
+        image = make_romfs(str(tree), mpy_cross=False)
+    # Alone in its folder, which is the run's MICROPYPATH: only /rom holds the package.
+    path = work / "ours-romfs" / (PACKAGE + ".romfs")
+    path.parent.mkdir()
+    path.write_bytes(image)
+    return path
+
+
 def prepare(work):
     """Build the four trees under work; return them and notes on where they came from."""
     work = Path(work)
@@ -110,6 +130,13 @@ def prepare(work):
     trees["ours"][".py"] = work / "ours-py"
     notes.append("ours .mpy: " + _our_mpy(work))
     trees["ours"][".mpy"] = work / "ours-mpy"
+    image = _romfs(trees["ours"][".mpy"], work)
+    if image is None:
+        notes.append("ours romfs: mpremote not installed (make setup), its columns are skipped")
+    else:
+        trees["ours"]["romfs"] = image
+        size = image.stat().st_size
+        notes.append("ours romfs: the .mpy tree in a %d B image (mpremote.romfs)" % size)
     peer = _peer_sources(work)
     if peer is None:
         notes.append("peer: could not download %s; its rows are n/a" % PEER)
@@ -120,7 +147,8 @@ def prepare(work):
         notes.append("peer: %s from PyPI, cached in bench/.cache" % PEER)
     for who in trees.values():
         for kind, tree in who.items():
-            _check(tree, kind)
+            if kind != "romfs":
+                _check(tree, kind)
     return trees, notes
 
 
