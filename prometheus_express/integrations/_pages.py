@@ -1,0 +1,91 @@
+"""The metrics page for web frameworks, as bytes chunks of about chunk_size characters.
+
+for chunk in stream(registry, om): send(chunk)   # holds one collector's text at a time
+chunks, length = whole(registry, om)              # the page, when a Content-Length must lead
+"""
+
+from ..exposition import write_text
+from ..openmetrics.exposition import write_openmetrics
+
+# Characters joined into one chunk: fewer, larger writes for the framework, and no block of
+# heap larger than this (on a board a large block can fail long before the heap is full).
+chunk_size = 512
+
+_EOF = "# EOF\n"
+
+
+class _Chunks:
+    # Collects write_text's small str pieces and joins them into bytes chunks. At most
+    # chunk_size characters plus one piece wait unjoined; finished chunks queue in `ready`.
+    def __init__(self):
+        self.ready = []
+        self.length = 0  # bytes in all the chunks made so far
+        self.pending = []
+        self.count = 0  # characters pending
+
+    def write(self, piece):
+        # Join before adding, not after: the last piece written always stays pending,
+        # so stream() can take back the "# EOF" that each collector's page ends with.
+        if self.count >= chunk_size:
+            self.flush()
+        self.pending.append(piece)
+        self.count += len(piece)
+
+    def flush(self):
+        if self.pending:
+            chunk = "".join(self.pending).encode("utf-8")
+            self.ready.append(chunk)
+            self.length += len(chunk)
+            self.pending = []
+            self.count = 0
+
+
+class _One:
+    # A registry of one collector, for write_text and write_openmetrics.
+    def __init__(self):
+        self._collectors = ()
+
+
+def whole(registry, om):
+    """(chunks, length): the whole page as a list of bytes chunks, and its length in bytes."""
+    out = _Chunks()
+    (write_openmetrics if om else write_text)(out.write, registry)
+    out.flush()
+    return out.ready, out.length
+
+
+def drain(chunks):
+    """Yield the chunks of a list, dropping each from the list as it goes (its memory with it)."""
+    while chunks:
+        yield chunks.pop(0)
+
+
+def stream(registry, om):
+    """Yield the page as bytes chunks, rendering one collector at a time.
+
+    Memory: one collector's text (a metric with all its labelled children) plus a chunk,
+    not the page; the chunks of a collector are handed out before the next one renders.
+    """
+    collectors = getattr(registry, "_collectors", None)
+    if collectors is None:  # any object with collect(): it renders as one piece
+        yield from drain(whole(registry, om)[0])
+        return
+    out = _Chunks()
+    one = _One()
+    i = 0
+    while i < len(collectors):  # by index, like write_text: a collector may join meanwhile
+        one._collectors = (collectors[i],)
+        i += 1
+        if om:
+            write_openmetrics(out.write, one)
+            if out.pending and out.pending[-1] == _EOF:  # the page's end, not this collector's
+                out.pending.pop()
+                out.count -= len(_EOF)
+        else:
+            write_text(out.write, one)
+        while out.ready:
+            yield out.ready.pop(0)
+    if om:
+        out.write(_EOF)
+    out.flush()
+    yield from drain(out.ready)
