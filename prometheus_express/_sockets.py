@@ -2,6 +2,7 @@
 
 listener = listen(pool, "0.0.0.0", 8000, backlog)
 sock = accept(listener)      # None when nobody waits
+sock = connect(pool, "192.0.2.5", 9091, 30)  # a client's, for push
 n = recv_into(sock, view)    # None: nothing yet; 0: the peer closed
 n = send(sock, view)         # 0: the send buffer is full, try later
 close(sock)                  # never raises
@@ -99,6 +100,22 @@ def listen(pool, addr, port, backlog):
             sock.setsockopt(pool.SOL_SOCKET, pool.SO_REUSEADDR, 1)
         sock.bind(info[-1])  # MicroPython binds only to getaddrinfo's address
         sock.listen(backlog)
+        sock.settimeout(0)
+    except BaseException:
+        close(sock)
+        raise
+    return sock
+
+
+def connect(pool, host, port, timeout):
+    """A non-blocking socket connected to (host, port); connect() waits up to timeout seconds."""
+    info = pool.getaddrinfo(host, port)[0]
+    sock = pool.socket(info[0], pool.SOCK_STREAM)
+    try:
+        # A non-blocking connect() cannot be finished the same way on every port: wait in it.
+        # MicroPython unix: the timeout is SO_SNDTIMEO, and running out says EINPROGRESS.
+        sock.settimeout(timeout)
+        sock.connect(info[-1])  # MicroPython connects only to getaddrinfo's address
         sock.settimeout(0)
     except BaseException:
         close(sock)

@@ -7,11 +7,17 @@
         run(server, lambda: client.closes)
     response = parse_response(client.received)
 
+    pool = FakePool(MICROPYTHON)           # the code under test as the client (push):
+    gateway = pool.peer([b"HTTP/1.1 200 OK\r\n\r\n"], eof=True)
+    push_to_gateway("192.0.2.5:9091", "job", registry, socket_pool=pool)
+    request = parse_request(gateway.received)
+
 A client is a script of what it sends: bytes, None ("nothing yet": one EAGAIN), an exception
 (raised by that recv), Pause(seconds), or a function (called, then the script goes on). It
-records everything the server sent and how often close() was called. Each socket counts against
-the port's socket limit until its first close(). A fake that would have blocked a real port
-forever records a violation instead of hanging.
+records everything the server sent and how often close() was called. A peer is the same kind
+of script on the far end of a connect(). Each socket counts against the port's socket limit
+until its first close(). A fake that would have blocked a real port forever records a violation
+instead of hanging.
 
 Only the subset every runtime runs: no pytest, no f-strings, no os.path.
 """
@@ -31,6 +37,7 @@ LINUX = {
     "ECONNRESET": 104,
     "ENOTCONN": 107,
     "ETIMEDOUT": 110,
+    "ECONNREFUSED": 111,
 }
 NEWLIB = {
     "EAGAIN": 11,
@@ -41,6 +48,7 @@ NEWLIB = {
     "ECONNRESET": 104,
     "ENOTCONN": 128,
     "ETIMEDOUT": 116,
+    "ECONNREFUSED": 111,
 }
 
 try:
@@ -218,7 +226,11 @@ class Board:
     def __enter__(self):
         p = self.personality
         self.fresh = load_sockets(p.codes if p.errno_module else None)
-        self.users = (module("prometheus_express.server"), module("prometheus_express.http"))
+        self.users = (
+            module("prometheus_express.server"),
+            module("prometheus_express.http"),
+            module("prometheus_express.push"),
+        )
         self.saved = [m._sockets for m in self.users]
         for m in self.users:
             m._sockets = self.fresh
@@ -349,8 +361,14 @@ class _Socket:
 
 
 class _Conn(_Socket):
-    # The server's end of a client connection.
+    # The server's end of a client connection; or (client None) a socket from pool.socket(),
+    # which may listen, or connect() to a peer and then read and send as this end does.
     def __init__(self, pool, client):
+        if client is None:
+            _Socket.__init__(self, pool)
+            self.client = None
+            self.window = pool.personality.send_window
+            return
         self.pool = pool
         self.timeout = None
         self.closes = 0
@@ -360,8 +378,25 @@ class _Conn(_Socket):
         client.sock = self
         pool.open.append(self)
 
-    def _read(self, n):
+    def connect(self, address):
+        """Connect to the next peer scripted with pool.peer(); refused if there is none."""
         self._check()
+        pool = self.pool
+        pool.connects.append((address, self.timeout))
+        if pool.connect_errors:
+            raise pool.connect_errors.pop(0)
+        if not pool.peers:
+            raise pool.personality.error("ECONNREFUSED")
+        self.client = pool.peers.pop(0)
+        self.client.sock = self
+
+    def _connected(self):
+        self._check()
+        if self.client is None:
+            raise self.pool.personality.error("ENOTCONN")
+
+    def _read(self, n):
+        self._connected()
         client = self.client
         script = client.script
         while script:
@@ -391,7 +426,7 @@ class _Conn(_Socket):
         raise self._nothing("recv")
 
     def send(self, data):
-        self._check()
+        self._connected()
         client = self.client
         p = self.pool.personality
         n = len(data)
@@ -423,7 +458,7 @@ class _Conn(_Socket):
         raise p.again()
 
     def close(self):
-        first = self.closes == 0
+        first = self.closes == 0 and self.client is not None
         if first:
             self.client.unread = self.client.pending()
         _Socket.close(self)
@@ -457,7 +492,8 @@ _CONN_CLASSES = {"recv_into": _IntoConn, "recv": _RecvConn, "both": _BothConn}
 class FakePool:
     """A socket pool (socketpool.SocketPool, or the socket module) with a port's personality.
 
-    Faults go in lists, first first: socket_errors (pool.socket()), bind_errors, accept_errors.
+    Faults go in lists, first first: socket_errors (pool.socket()), bind_errors, accept_errors,
+    connect_errors. Every connect() is recorded in connects as (address, the socket's timeout).
     """
 
     AF_INET = 2
@@ -475,6 +511,9 @@ class FakePool:
         self.socket_errors = []
         self.bind_errors = []
         self.accept_errors = []
+        self.connect_errors = []
+        self.connects = []
+        self.peers = []  # scripted far ends for the next connect() calls
         self.violations = []
         self.bind_attempts = 0
 
@@ -489,7 +528,13 @@ class FakePool:
     def socket(self, family=2, type=1, proto=0):
         if self.socket_errors:
             raise self.socket_errors.pop(0)
-        return _Socket(self)
+        return _CONN_CLASSES[self.personality.reads](self, None)
+
+    def peer(self, script, **options):
+        """The far end the next connect() reaches: a Client whose script is what it answers."""
+        client = Client(script, **options)
+        self.peers.append(client)
+        return client
 
     def listener(self):
         """The listening socket not yet closed, or None."""
@@ -540,14 +585,7 @@ class Malformed(Exception):
     """The bytes are not one well-framed HTTP/1.1 response."""
 
 
-class HttpResponse:
-    def __init__(self, status_line, headers, body, framing):
-        self.version, status, self.reason = status_line.split(" ", 2)
-        self.status = int(status)
-        self.headers = headers  # [(lower-case name, value)] in order
-        self.body = body  # bytes; None for a response to HEAD
-        self.framing = framing  # "length", "chunked", or "head"
-
+class _Message:
     def header(self, name):
         """The one value of header name, or None; Malformed if it came twice."""
         values = [v for n, v in self.headers if n == name]
@@ -556,49 +594,83 @@ class HttpResponse:
         return values[0] if values else None
 
 
-def parse_response(data, head_request=False):
-    """Parse one response strictly: CRLF lines, one framing, nothing after the body."""
+class HttpResponse(_Message):
+    def __init__(self, status_line, headers, body, framing):
+        self.version, status, self.reason = status_line.split(" ", 2)
+        self.status = int(status)
+        self.headers = headers  # [(lower-case name, value)] in order
+        self.body = body  # bytes; None for a response to HEAD
+        self.framing = framing  # "length", "chunked", or "head"
+
+
+class HttpRequest(_Message):
+    def __init__(self, request_line, headers):
+        self.method, self.target, self.version = request_line.split(" ")
+        self.headers = headers  # [(lower-case name, value)] in order
+        self.body = None  # bytes
+        self.framing = None  # "length" or "chunked"
+
+
+def _head(data):
+    # The first line, the headers and the bytes after the head, strictly: CRLF lines only.
     data = bytes(data)
     end = data.find(b"\r\n\r\n")
     if end < 0:
         raise Malformed("the head never ends: %r" % data[:120])
     lines = data[:end].decode("utf-8").split("\r\n")
-    status_line = lines[0]
-    parts = status_line.split(" ", 2)
-    if len(parts) != 3 or parts[0] not in ("HTTP/1.0", "HTTP/1.1") or not parts[1].isdigit():
-        raise Malformed("bad status line %r" % status_line)
     headers = []
     for line in lines[1:]:
         colon = line.find(":")
         if colon < 1 or "\r" in line or "\n" in line or line[colon - 1] in " \t":
             raise Malformed("bad header line %r" % line)
         headers.append((line[:colon].lower(), line[colon + 1 :].strip()))
-    rest = data[end + 4 :]
-    response = HttpResponse(status_line, headers, None, None)
-    length = response.header("content-length")
-    coding = response.header("transfer-encoding")
+    return lines[0], headers, data[end + 4 :]
+
+
+def _frame(message, rest, head_only=False):
+    # One framing, and nothing after the body.
+    length = message.header("content-length")
+    coding = message.header("transfer-encoding")
     if length is not None and coding is not None:
         raise Malformed("both Content-Length and Transfer-Encoding")
-    if head_request:
+    if head_only:
         if rest:
             raise Malformed("a body after a response to HEAD: %r" % rest[:80])
-        response.framing = "head"
-        return response
+        message.framing = "head"
+        return message
     if coding is not None:
         if coding != "chunked":
             raise Malformed("Transfer-Encoding %r" % coding)
-        response.body = _dechunk(rest)
-        response.framing = "chunked"
+        message.body = _dechunk(rest)
+        message.framing = "chunked"
     elif length is not None:
         if not length.isdigit():
             raise Malformed("Content-Length %r" % length)
         if len(rest) != int(length):
             raise Malformed("Content-Length %s, but %d bytes came" % (length, len(rest)))
-        response.body = rest
-        response.framing = "length"
+        message.body = rest
+        message.framing = "length"
     else:
         raise Malformed("a body without framing")
-    return response
+    return message
+
+
+def parse_response(data, head_request=False):
+    """Parse one response strictly: CRLF lines, one framing, nothing after the body."""
+    status_line, headers, rest = _head(data)
+    parts = status_line.split(" ", 2)
+    if len(parts) != 3 or parts[0] not in ("HTTP/1.0", "HTTP/1.1") or not parts[1].isdigit():
+        raise Malformed("bad status line %r" % status_line)
+    return _frame(HttpResponse(status_line, headers, None, None), rest, head_request)
+
+
+def parse_request(data):
+    """Parse one request as strictly: a request line, CRLF lines, one framing, nothing after."""
+    request_line, headers, rest = _head(data)
+    parts = request_line.split(" ")
+    if len(parts) != 3 or parts[2] != "HTTP/1.1" or not parts[1].startswith("/"):
+        raise Malformed("bad request line %r" % request_line)
+    return _frame(HttpRequest(request_line, headers), rest)
 
 
 def _dechunk(data):
