@@ -16,6 +16,7 @@ _LAZY = (
     ),
     ("samples", "Sample Exemplar"),
     ("server", "start_http_server MetricsServer await_http_request"),
+    ("push", "push_to_gateway pushadd_to_gateway delete_from_gateway"),
 )
 
 

@@ -217,4 +217,8 @@ def __getattr__(name):
         from .server import start_http_server
 
         return start_http_server
+    if name.endswith("_gateway"):  # push_to_gateway, pushadd_to_gateway, delete_from_gateway
+        from . import push
+
+        return getattr(push, name)
     raise AttributeError(name)
