@@ -187,8 +187,6 @@ def _write(write, registry, om):
 
             for metric in collector.collect():
                 write_family(out, metric, om)
-    if om:
-        write("# EOF\n")
 
 
 def write_text(write, registry=REGISTRY):

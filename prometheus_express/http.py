@@ -123,17 +123,21 @@ def query_names(query):
     return names
 
 
-def basic_auth(auth):
-    """The Authorization header that (user, password) sends, or None."""
-    if auth is None:
-        return None
+def base64(data):
+    """Standard base64 of bytes, as str."""
     try:
         import binascii
     except ImportError:
         import ubinascii as binascii  # older MicroPython
+    return binascii.b2a_base64(data).decode().strip()
+
+
+def basic_auth(auth):
+    """The Authorization header that (user, password) sends, or None."""
+    if auth is None:
+        return None
     user, password = auth
-    token = binascii.b2a_base64(("%s:%s" % (user, password)).encode("utf-8"))
-    return "Basic " + token.decode().strip()
+    return "Basic " + base64(("%s:%s" % (user, password)).encode("utf-8"))
 
 
 def head_end(head, start):

@@ -6,7 +6,7 @@ push_to_gateway("192.0.2.5:9091", "greenhouse", registry, {"board": "a/b"}, time
 from . import _sockets
 from ._port import seconds_since, ticks
 from .exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest, write_text
-from .http import MIN_BUFFER, Response, Timeout, basic_auth, head_end
+from .http import MIN_BUFFER, Response, Timeout, base64, basic_auth, head_end
 from .registry import REGISTRY
 
 # Bytes of the one buffer a push renders its body through (at least http.MIN_BUFFER); a body
@@ -91,11 +91,7 @@ def _escape(name, value):
         return "/%s@base64/=" % name
     data = value.encode("utf-8")
     if "/" in value or " " in value:
-        try:
-            import binascii
-        except ImportError:
-            import ubinascii as binascii  # older MicroPython
-        text = binascii.b2a_base64(data).decode().strip()
+        text = base64(data)
         return "/%s@base64/%s" % (name, text.replace("+", "-").replace("/", "_"))
     out = []
     for byte in data:
@@ -256,7 +252,7 @@ def _answer(sock, buf, start, limit):
             continue
         got += n
         if end < 0:
-            end = head_end(bytes(buf[:got]), 0)
+            end = head_end(buf[:got], 0)  # not past got: the body was rendered in buf
             if end < 0:
                 continue
             lines = _text(buf[:end]).split("\n")

@@ -4,14 +4,12 @@ for chunk in stream(registry, om): send(chunk)   # holds one collector's text at
 chunks, length = whole(registry, om)              # the page, when a Content-Length must lead
 """
 
-from ..exposition import write_text
+from ..exposition import _write, write_text
 from ..openmetrics.exposition import write_openmetrics
 
 # Characters joined into one chunk: fewer, larger writes for the framework, and no block of
 # heap larger than this (on a board a large block can fail long before the heap is full).
 chunk_size = 512
-
-_EOF = "# EOF\n"
 
 
 class _Chunks:
@@ -24,8 +22,6 @@ class _Chunks:
         self.count = 0  # characters pending
 
     def write(self, piece):
-        # Join before adding, not after: the last piece written always stays pending,
-        # so stream() can take back the "# EOF" that each collector's page ends with.
         if self.count >= chunk_size:
             self.flush()
         self.pending.append(piece)
@@ -38,12 +34,6 @@ class _Chunks:
             self.length += len(chunk)
             self.pending = []
             self.count = 0
-
-
-class _One:
-    # A registry of one collector, for write_text and write_openmetrics.
-    def __init__(self):
-        self._collectors = ()
 
 
 def whole(registry, om):
@@ -71,21 +61,13 @@ def stream(registry, om):
         yield from drain(whole(registry, om)[0])
         return
     out = _Chunks()
-    one = _One()
     i = 0
     while i < len(collectors):  # by index, like write_text: a collector may join meanwhile
-        one._collectors = (collectors[i],)
+        _write(out.write, collectors[i], om)  # one collector renders as a registry of one
         i += 1
-        if om:
-            write_openmetrics(out.write, one)
-            if out.pending and out.pending[-1] == _EOF:  # the page's end, not this collector's
-                out.pending.pop()
-                out.count -= len(_EOF)
-        else:
-            write_text(out.write, one)
         while out.ready:
             yield out.ready.pop(0)
     if om:
-        out.write(_EOF)
+        out.write("# EOF\n")
     out.flush()
     yield from drain(out.ready)

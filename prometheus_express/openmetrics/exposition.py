@@ -12,10 +12,11 @@ CONTENT_TYPE_LATEST = "application/openmetrics-text; version=1.0.0; charset=utf-
 def write_openmetrics(write, registry=REGISTRY):
     """Stream the registry as OpenMetrics text, ending with # EOF, to write()."""
     _write(write, registry, True)
+    write("# EOF\n")
 
 
 def generate_latest(registry=REGISTRY, escaping="underscores", version="1.0.0"):
     """The whole page as OpenMetrics text, as bytes."""
     pieces = []
-    _write(pieces.append, registry, True)
+    write_openmetrics(pieces.append, registry)
     return "".join(pieces).encode("utf-8")
