@@ -176,3 +176,16 @@ class Unloaded:
             sys.modules[self.name] = self.saved
             setattr(self.parent, self.attr, self.saved)
         return False
+
+
+def board_registry(children=3):
+    """A small board's registry: a Gauge of `children` sensors and a Counter. children=3 gives
+    a page of a few hundred bytes; 60 or more, several KB (longer than a 1 KB buffer)."""
+    from prometheus_express import CollectorRegistry, Counter, Gauge
+
+    r = CollectorRegistry()
+    g = Gauge("board_temperature_celsius", "Board temperature.", ["sensor"], registry=r)
+    for i in range(children):
+        g.labels("sensor_%d" % i).set(20 + i / 4)
+    Counter("board_boots", "Boots since flashing.", registry=r).inc(2)
+    return r

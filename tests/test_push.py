@@ -10,9 +10,9 @@ on CPython they are also compared with what client_python itself builds.
 import time
 
 from fakesock import CPYTHON, MICROPYTHON, PORTS, Board, FakePool, Pause, parse_request
-from support import raises
+from support import board_registry, raises
 
-from prometheus_express import CollectorRegistry, Counter, Gauge
+from prometheus_express import CollectorRegistry
 from prometheus_express.exposition import generate_latest
 from prometheus_express.push import delete_from_gateway, push_to_gateway, pushadd_to_gateway
 
@@ -22,23 +22,13 @@ GATEWAY = "192.0.2.5:9091"
 ADDRESS = ("192.0.2.5", 9091)
 
 
-def _registry(children=3):
-    # children=3: about 300 bytes, one buffer; 200: about 10 KB, sent in chunks.
-    r = CollectorRegistry()
-    g = Gauge("board_temperature_celsius", "Board temperature.", ["sensor"], registry=r)
-    for i in range(children):
-        g.labels("sensor_%d" % i).set(20 + i / 4)
-    Counter("board_boots", "Boots since flashing.", registry=r).inc(2)
-    return r
-
-
 def _push(p, answer=(OK,), call=push_to_gateway, args=None, peer_options=None, **kw):
     # One call against a scripted gateway; returns (the peer, the pool). Checks the socket.
     pool = FakePool(p)
     peer = pool.peer(list(answer), **(peer_options or {"eof": True}))
     kw.setdefault("socket_pool", pool)
     with Board(p):
-        call(*(args or (GATEWAY, "job", _registry())), **kw)
+        call(*(args or (GATEWAY, "job", board_registry())), **kw)
     assert pool.open == [], "sockets left open: %r" % pool.open
     assert peer.closes == 1, "closed %d times" % peer.closes
     assert pool.violations == [], pool.violations
@@ -50,7 +40,9 @@ def _failing_push(p, answer, expect, peer_options=None, pool=None, **kw):
     pool = pool or FakePool(p)
     peer = pool.peer(list(answer), **(peer_options or {"eof": True}))
     with Board(p):
-        e = raises(OSError, push_to_gateway, GATEWAY, "job", _registry(), socket_pool=pool, **kw)
+        e = raises(
+            OSError, push_to_gateway, GATEWAY, "job", board_registry(), socket_pool=pool, **kw
+        )
     assert expect in str(e), "%r lacks %r" % (str(e), expect)
     assert pool.open == [], pool.open
     assert peer.sock is None or peer.closes == 1
@@ -59,7 +51,7 @@ def _failing_push(p, answer, expect, peer_options=None, pool=None, **kw):
 
 
 def test_push_sends_put_with_the_page():
-    registry = _registry()
+    registry = board_registry()
     peer, pool = _push(CPYTHON, args=(GATEWAY, "job", registry))
     request = parse_request(peer.received)
     assert request.method == "PUT"
@@ -86,7 +78,7 @@ def test_exact_request_head():
 
 
 def test_pushadd_sends_post_and_delete_sends_delete():
-    registry = _registry()
+    registry = board_registry()
     peer, _ = _push(CPYTHON, call=pushadd_to_gateway, args=(GATEWAY, "job", registry))
     request = parse_request(peer.received)
     assert request.method == "POST"
@@ -101,7 +93,7 @@ def test_pushadd_sends_post_and_delete_sends_delete():
 
 
 def test_a_long_page_streams_in_chunks_on_every_port():
-    registry = _registry(200)
+    registry = board_registry(200)
     page = generate_latest(registry)
     import prometheus_express.push as push
 
@@ -126,7 +118,7 @@ def test_a_long_page_streams_in_chunks_on_every_port():
 def test_a_smaller_buffer_makes_smaller_chunks():
     import prometheus_express.push as push
 
-    registry = _registry(10)
+    registry = board_registry(10)
     saved = push.buffer_size
     push.buffer_size = 400
     try:
@@ -199,7 +191,7 @@ def test_handler_is_called_as_client_python_calls_it():
         calls.append((url, method, timeout, headers, data))
         return lambda: calls.append("sent")
 
-    registry = _registry()
+    registry = board_registry()
     pool = FakePool()
     pushadd_to_gateway("gw", "job", registry, None, 5, handler, socket_pool=pool, auth=("u", "p"))
     assert calls == [
@@ -247,7 +239,7 @@ def test_gateway_forms():
 
 def test_bad_gateways_and_options_raise_before_any_socket():
     pool = FakePool()
-    r = _registry()
+    r = board_registry()
     for gateway, word in (
         ("https://gw:9091", "TLS"),
         ("gw:port", "port"),
@@ -297,19 +289,19 @@ def test_unreachable_gateway():
     for p in PORTS:
         pool = FakePool(p)  # no peer: connection refused
         with Board(p):
-            e = raises(OSError, push_to_gateway, GATEWAY, "job", _registry(), socket_pool=pool)
+            e = raises(OSError, push_to_gateway, GATEWAY, "job", board_registry(), socket_pool=pool)
         assert str(e).startswith("cannot reach 192.0.2.5:9091: "), str(e)
         assert pool.open == []
     for error in (CPYTHON.timeout(), OSError(-2, "Name or service not known")):
         pool = FakePool()
         pool.connect_errors.append(error)
-        e = raises(OSError, push_to_gateway, GATEWAY, "job", _registry(), socket_pool=pool)
+        e = raises(OSError, push_to_gateway, GATEWAY, "job", board_registry(), socket_pool=pool)
         assert str(e) == "cannot reach 192.0.2.5:9091: %s" % error, str(e)
         assert pool.open == []
     # CircuitPython: every socket taken.
     pool = FakePool()
     pool.socket_errors.append(RuntimeError("Out of sockets"))
-    e = raises(OSError, push_to_gateway, GATEWAY, "job", _registry(), socket_pool=pool)
+    e = raises(OSError, push_to_gateway, GATEWAY, "job", board_registry(), socket_pool=pool)
     assert str(e) == "cannot reach 192.0.2.5:9091: Out of sockets", str(e)
 
 
@@ -365,7 +357,7 @@ def test_a_collector_error_propagates_and_the_socket_closes():
         def collect(self):
             raise ValueError("sensor unplugged")
 
-    registry = _registry()
+    registry = board_registry()
     registry.register(Broken())
     pool = FakePool()
     pool.peer([OK], eof=True)

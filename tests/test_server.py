@@ -22,9 +22,9 @@ from fakesock import (
     Pause,
     run,
 )
-from support import raises
+from support import board_registry, raises
 
-from prometheus_express import CollectorRegistry, Counter, Gauge
+from prometheus_express import CollectorRegistry, Gauge
 from prometheus_express.exposition import generate_latest as text_page
 from prometheus_express.openmetrics.exposition import generate_latest as om_page
 from prometheus_express.server import MetricsServer, await_http_request, start_http_server
@@ -35,16 +35,6 @@ TEXT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 ALLOW = "GET, HEAD, OPTIONS"
 # base64("user:pass") (RFC 4648)
 AUTH_HEADER = b"Authorization: Basic dXNlcjpwYXNz\r\n"
-
-
-def _registry(children=3):
-    # children=3: a page of a few hundred bytes; 60: several KB, longer than the buffer.
-    r = CollectorRegistry()
-    g = Gauge("board_temperature_celsius", "Board temperature.", ["sensor"], registry=r)
-    for i in range(children):
-        g.labels("sensor_%d" % i).set(20 + i / 4)
-    Counter("board_boots", "Boots since flashing.", registry=r).inc(2)
-    return r
 
 
 def _get(path="/metrics", version="HTTP/1.1", headers=b"", method="GET"):
@@ -86,7 +76,7 @@ class _Rig:
             self.pool = FakePool(p)
             if before is not None:
                 before(self.pool)
-            self.registry = _registry() if registry is None else registry
+            self.registry = board_registry() if registry is None else registry
             self.server = cls(8000, registry=self.registry, socket_pool=self.pool, **kw)
         except BaseException:
             self.board.__exit__(None, None, None)
@@ -168,7 +158,7 @@ def test_scrape_on_every_port():
 
 def test_long_page_on_every_port():
     for p in PORTS:
-        with _Rig(p, registry=_registry(60)) as rig:
+        with _Rig(p, registry=board_registry(60)) as rig:
             expected = om_page(rig.registry)
             assert len(expected) > rig.server.buffer_size
             r = rig.request(PROMETHEUS_HEAD).response()
@@ -342,7 +332,7 @@ def test_peer_closing_early_is_dropped_quietly():
 def test_send_not_now_and_partial_sends():
     for p in PORTS:
         for plan in ([0, p.timeout(), 1, 0, p.again(), 1, 1], [1] * 4000, [2048, 0, 2048]):
-            with _Rig(p, registry=_registry(40)) as rig:
+            with _Rig(p, registry=board_registry(40)) as rig:
                 expected = om_page(rig.registry)
                 r = rig.request(PROMETHEUS_HEAD, send_plan=plan).response()
                 assert (r.status, r.framing) == (200, "chunked")
@@ -353,7 +343,7 @@ def test_wiznet_takes_2048_bytes_a_send():
     class Big(MetricsServer):
         buffer_size = 6000
 
-    with _Rig(WIZNET5K, registry=_registry(60), cls=Big) as rig:
+    with _Rig(WIZNET5K, registry=board_registry(60), cls=Big) as rig:
         expected = om_page(rig.registry)
         assert 2048 < len(expected) < Big.buffer_size - 300
         client = rig.request(PROMETHEUS_HEAD)
@@ -367,7 +357,7 @@ def test_send_errors_close_once():
     for p in PORTS:
         for error in _connection_errors(p):
             for plan in ([error], [100, error]):
-                with _Rig(p, registry=_registry(40), self_metrics=True) as rig:
+                with _Rig(p, registry=board_registry(40), self_metrics=True) as rig:
                     client = rig.request(PROMETHEUS_HEAD, send_plan=list(plan))
                     # No error page after the connection failed, even before the first byte
                     assert len(client.received) == (100 if len(plan) > 1 else 0)
@@ -380,7 +370,7 @@ def test_stalled_send_times_out():
     # Short page: the stall is at finish(); long page: at the first chunk, while rendering.
     for p in (CPYTHON, MICROPYTHON, ESP32S3):
         for children in (0, 40):
-            with _Rig(p, registry=_registry(children), self_metrics=True) as rig:
+            with _Rig(p, registry=board_registry(children), self_metrics=True) as rig:
                 rig.server.write_timeout = 0.03
                 client = rig.request(PROMETHEUS_HEAD, send_plan=[0] * 2000)
                 assert client.received == bytearray()
@@ -450,7 +440,7 @@ def test_bind_any_other_error_then_a_new_server():
                 assert raises(Exception, MetricsServer, 8000, socket_pool=pool) is error
                 assert pool.bind_attempts == 1
                 assert pool.open == []
-                registry = _registry()
+                registry = board_registry()
                 with MetricsServer(8000, registry=registry, socket_pool=pool) as server:
                     client = pool.connect([PROMETHEUS_HEAD])
                     run(server, lambda c=client: c.closes)
@@ -496,7 +486,7 @@ def test_collector_errors_answer_500():
 def test_collector_error_after_the_first_chunk_cuts_the_body():
     # Prometheus must see a broken page, not a short one it would take as complete.
     for error, kind in ((MemoryError(), "memory"), (ValueError("x"), "other")):
-        with _Rig(CPYTHON, registry=_registry(60), self_metrics=True) as rig:
+        with _Rig(CPYTHON, registry=board_registry(60), self_metrics=True) as rig:
             rig.registry.register(_Failing(error))
             client = rig.request(PROMETHEUS_HEAD)
             assert bytes(client.received).startswith(b"HTTP/1.1 200 OK\r\n")
@@ -505,7 +495,7 @@ def test_collector_error_after_the_first_chunk_cuts_the_body():
 
 
 def test_collector_error_http_1_0_long_page_answers_500():
-    with _Rig(CPYTHON, registry=_registry(60)) as rig:
+    with _Rig(CPYTHON, registry=board_registry(60)) as rig:
         rig.registry.register(_Failing(MemoryError()))
         r = rig.request(_get(version="HTTP/1.0")).response()
         assert (r.status, r.framing) == (500, "length")
@@ -522,7 +512,7 @@ def test_collector_error_on_head():
 
 
 def test_framing_by_version_and_length():
-    with _Rig(CPYTHON, registry=_registry(60)) as rig:
+    with _Rig(CPYTHON, registry=board_registry(60)) as rig:
         long_page = text_page(rig.registry)
         assert len(long_page) > 2 * rig.server.buffer_size
         r = rig.request(_get(version="HTTP/1.0")).response()
@@ -539,7 +529,7 @@ def test_framing_by_version_and_length():
 
 def test_head_gives_length_without_body():
     for children in (3, 60):
-        with _Rig(CPYTHON, registry=_registry(children)) as rig:
+        with _Rig(CPYTHON, registry=board_registry(children)) as rig:
             page = text_page(rig.registry)
             for version in ("HTTP/1.0", "HTTP/1.1"):
                 client = rig.request(_get(method="HEAD", version=version))
@@ -587,7 +577,7 @@ def test_enormous_content_type_is_still_framed():
 
 
 def test_name_filter():
-    both = _registry()
+    both = board_registry()
     Gauge("board_voltage", "Supply voltage.", registry=both).set(3.3)
     only = CollectorRegistry()
     Gauge("board_voltage", "Supply voltage.", registry=only).set(3.3)
@@ -796,7 +786,7 @@ def test_close_closes_everything():
 def test_context_manager():
     with Board(CPYTHON):
         pool = FakePool(CPYTHON)
-        with MetricsServer(8000, registry=_registry(), socket_pool=pool) as server:
+        with MetricsServer(8000, registry=board_registry(), socket_pool=pool) as server:
             server.read_timeout = 0.05
             client = pool.connect([PROMETHEUS_HEAD])
             run(server, lambda: client.closes)
@@ -810,7 +800,7 @@ def test_context_manager_closes_on_error():
     with Board(CPYTHON):
         pool = FakePool(CPYTHON)
         try:
-            with MetricsServer(8000, registry=_registry(), socket_pool=pool):
+            with MetricsServer(8000, registry=board_registry(), socket_pool=pool):
                 raise KeyError("in the block")
         except KeyError:
             pass
@@ -822,7 +812,7 @@ def test_await_http_request():
         client = rig.pool.connect([PROMETHEUS_HEAD[:50], None, PROMETHEUS_HEAD[50:]])
         await_http_request(rig.server)
         assert client.response().body == om_page(rig.registry)
-        other = _registry(7)
+        other = board_registry(7)
         client = rig.pool.connect([_get()])
         await_http_request(rig.server, other)
         assert client.response().body == text_page(other)
@@ -861,7 +851,7 @@ def test_start_http_server():
         threads = False
     with Board(CPYTHON):
         pool = FakePool(CPYTHON)
-        registry = _registry()
+        registry = board_registry()
         result = start_http_server(8000, registry=registry, socket_pool=pool)
         if threads:
             server, thread = result
@@ -913,7 +903,7 @@ def test_self_metrics():
 
 
 def test_self_metrics_twice_on_one_registry():
-    registry = _registry()
+    registry = board_registry()
     with _Rig(CPYTHON, registry=registry, self_metrics=True) as rig:
         second = FakePool(CPYTHON)
         raises(

@@ -66,6 +66,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+def end_process(proc, timeout=10):
+    """Terminate proc, and kill it if it has not gone within timeout seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def need(path, what):
     """Fail under CI (which installs everything), else skip, when path is missing."""
     if Path(path).exists():

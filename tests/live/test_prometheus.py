@@ -80,13 +80,7 @@ class Prometheus:
         return (self.dir / "log").read_text("utf-8", "replace")[-3000:]
 
     def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        live.end_process(self.proc)
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -65,13 +65,7 @@ class Gateway:
         return self.log.read().decode("utf-8", "replace")
 
     def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        live.end_process(self.proc)
         self.log.close()
 
     def group(self, job, auth=None):
