@@ -3,6 +3,8 @@
 load(globals(), "Histogram")   # from the package's __getattr__
 """
 
+import sys
+
 # Each entry: a module, then the names it provides.
 _LAZY = (
     ("histogram", "Histogram Summary"),
@@ -23,6 +25,10 @@ _LAZY = (
 def load(namespace, name):
     """The value of a lazy name, kept in namespace; else a submodule; else AttributeError."""
     package = namespace["__name__"]
+    # The table is needed only until a name is found, and each is looked up once: this
+    # module leaves sys.modules and the package, so a board does not keep it in RAM.
+    sys.modules.pop(__name__, None)
+    namespace.pop("_lazy", None)
     for module, names in _LAZY:
         if name in names.split():
             value = getattr(__import__(package + "." + module, None, None, (name,)), name)

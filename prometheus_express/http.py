@@ -89,57 +89,6 @@ class Request:
                 self.length = int(value)
 
 
-def _unquote(text):
-    # Percent-decoding of a query string key or value; "+" is a space.
-    text = text.replace("+", " ")
-    if "%" not in text:
-        return text
-    out = bytearray()
-    i = 0
-    while i < len(text):
-        if text[i] == "%":
-            try:
-                out.append(int(text[i + 1 : i + 3], 16))
-                i += 3
-                continue
-            except ValueError:
-                pass
-        out.extend(text[i].encode("utf-8"))
-        i += 1
-    try:
-        return bytes(out).decode("utf-8")
-    except UnicodeError:
-        raise Reject(400) from None
-
-
-def query_names(query):
-    """The values of name[] in a query string."""
-    # client_python's filter: /metrics?name[]=a&name[]=b serves only those series.
-    names = []
-    for pair in query.split("&") if query else ():
-        eq = pair.find("=")
-        if eq > 0 and _unquote(pair[:eq]) == "name[]":
-            names.append(_unquote(pair[eq + 1 :]))
-    return names
-
-
-def base64(data):
-    """Standard base64 of bytes, as str."""
-    try:
-        import binascii
-    except ImportError:
-        import ubinascii as binascii  # older MicroPython
-    return binascii.b2a_base64(data).decode().strip()
-
-
-def basic_auth(auth):
-    """The Authorization header that (user, password) sends, or None."""
-    if auth is None:
-        return None
-    user, password = auth
-    return "Basic " + base64(("%s:%s" % (user, password)).encode("utf-8"))
-
-
 def head_end(head, start):
     """Index just past the blank line that ends the head, or -1 if it has not come yet."""
     # The first empty line wins, whichever line ends (CRLF or a bare LF) come before or after.

@@ -7,11 +7,14 @@ while True:
 
 from . import _sockets
 from ._port import seconds_since, ticks
-from .http import MIN_BUFFER, Reject, Request, Response, Timeout, basic_auth, head_end, query_names
+from .http import MIN_BUFFER, Reject, Request, Response, Timeout, head_end
 from .registry import REGISTRY
 
+# What a board's exporter rarely needs loads on first use: recovery (bind retries, accept
+# errors, listener rebuilds, eviction), routes (auth, OPTIONS, 405, favicon, ?name[]) and stats
+# (self_metrics=True). A plain scrape on a healthy network touches none of them.
+
 _METHOD_START = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n"
-_ALLOW = "GET, HEAD, OPTIONS"
 
 
 class _Client:
@@ -53,7 +56,11 @@ class MetricsServer:
         self.port = port
         self.addr = addr
         self._pool = _sockets.default_pool() if socket_pool is None else socket_pool
-        self._auth = basic_auth(auth)
+        self._auth = None
+        if auth is not None:
+            from .auth import basic_auth
+
+            self._auth = basic_auth(auth)
         self._buf = bytearray(self.buffer_size)
         self._view = memoryview(self._buf)
         self._clients = []
@@ -63,91 +70,46 @@ class MetricsServer:
         self._running = False
         self._closed = False
         self._stats = None
-        error = self._open_listener(8)
-        if error is not None:
-            raise error
+        try:
+            self._listener = self._listen()
+        except Exception as e:
+            from .recovery import listen_again
+
+            self._listener = listen_again(self, e)
         if self_metrics:
+            from .stats import Stats
+
             try:
-                self._stats = _Stats(registry)
+                self._stats = Stats(registry)
             except Exception:  # already registered (another server's): free the port
                 self.close()
                 raise
 
-    # -- the listening socket ----------------------------------------------------------------
-
-    def _open_listener(self, tries):
-        # A board that crashed may still hold the port for a while: retry with backoff.
-        # Returns None once listening, else the last error.
-        delay = 0.05
-        while True:
-            try:
-                self._listener = _sockets.listen(self._pool, self.addr, self.port, self.backlog)
-                return None
-            except Exception as e:
-                tries -= 1
-                if tries <= 0 or not _sockets.address_in_use(e):
-                    return e
-                import time
-
-                time.sleep(delay)
-                delay = min(delay * 2, 1.0)
-
-    def _rebuild(self):
-        _sockets.close(self._listener)
-        self._listener = None
-        if self._open_listener(1) is None:
-            self._failures = 0
-            if self._stats:
-                self._stats.rebinds.inc()
-        else:
-            self._pause(1.0)
-
-    def _pause(self, seconds):
-        self._paused = (ticks(), seconds)
+    def _listen(self):
+        return _sockets.listen(self._pool, self.addr, self.port, self.backlog)
 
     def _accept(self):
-        if self._paused is not None:
-            if seconds_since(self._paused[0]) < self._paused[1]:
+        if self._paused is not None or self._listener is None:
+            from .recovery import resume
+
+            if not resume(self):  # still backing off, or the listener is not back yet
                 return
-            self._paused = None
-        if self._listener is None:
-            self._rebuild()
-            if self._listener is None:
-                return
-        if len(self._clients) >= self.max_clients and not self._make_room():
-            return  # the new connection waits in the listen queue
+        if len(self._clients) >= self.max_clients:
+            from .recovery import make_room
+
+            if not make_room(self):
+                return  # the new connection waits in the listen queue
         try:
             sock = _sockets.accept(self._listener)
         except Exception as e:  # OSError, or RuntimeError("Out of sockets") on CircuitPython
-            self._count("accept")
-            if self._clients and _sockets.out_of_sockets(e):
-                # Out of sockets (Pico W: 5): the oldest connection still sending its head
-                # makes room, as for max_clients. Counting it as a failure would rebuild the
-                # listener, which resets the very connection waiting to be accepted.
-                if not self._make_room():
-                    self._pause(0.01)
-                return
-            self._failures += 1
-            if self._failures >= self.max_accept_errors or _sockets.listener_dead(e):
-                self._rebuild()
-            else:
-                self._pause(min(0.01 * (1 << self._failures), 1.0))
+            from .recovery import accept_failed
+
+            accept_failed(self, e)
             return
         if sock is None:
             return
         self._failures = 0
         self._clients.append(_Client(sock))
-
-    def _make_room(self):
-        # The oldest waiting connection goes, once it has had a quarter of read_timeout to
-        # send its head: a client that just connected has its request in flight, and
-        # dropping it would answer it with a reset.
-        oldest = self._clients[0]
-        if seconds_since(oldest.start) < self.read_timeout / 4:
-            return False
-        self._count("evicted")
-        self._drop(oldest)
-        return True
 
     # -- serving -----------------------------------------------------------------------------
 
@@ -165,7 +127,7 @@ class MetricsServer:
                 self._answer(client, e)
                 return True
             except Exception as e:  # whatever happens, the next client is served
-                self._count(_kind(e))
+                self._count(e)
                 self._drop(client)
         return False
 
@@ -217,9 +179,10 @@ class MetricsServer:
             self._clients.remove(client)
             _sockets.close(client.sock)
 
-    def _count(self, kind):
+    def _count(self, failure):
+        # self_metrics=True: counts a failure, given as its kind or as the exception.
         if self._stats:
-            self._stats.errors.labels(kind).inc()
+            self._stats.count(failure)
 
     def _receive(self, client):
         # Read all that has come of the head; True once it is complete. All, not one piece:
@@ -266,7 +229,7 @@ class MetricsServer:
                 response.simple(status, e.args[1] if len(e.args) > 1 else "")
             self._linger(sock)
         except Exception as e:  # the client is gone, or too slow: the next one is served
-            self._count(_kind(e))
+            self._count(e)
         finally:
             _sockets.close(sock)
 
@@ -299,24 +262,21 @@ class MetricsServer:
             pass
 
     def _route(self, request, response):
-        if self._auth is not None and request.authorization != self._auth:
-            raise Reject(401, 'WWW-Authenticate: Basic realm="metrics"\r\n')
-        if request.method == "OPTIONS":
-            response.simple(200, "Allow: %s\r\n" % _ALLOW, "")
-        elif request.method not in ("GET", "HEAD"):
-            raise Reject(405, "Allow: %s\r\n" % _ALLOW)
-        elif request.path == "/favicon.ico":  # as client_python: browsers ask for it
-            response.simple(200, "", "")
+        if (
+            request.method in ("GET", "HEAD")
+            and self._auth is None
+            and not request.query
+            and request.path != "/favicon.ico"
+        ):
+            self._metrics(request, response, self.registry)
         else:
-            self._metrics(request, response)
+            from .routes import route
 
-    def _metrics(self, request, response):
+            route(self, request, response)
+
+    def _metrics(self, request, response, registry):
         from .negotiation import choose_format
 
-        registry = self.registry
-        names = query_names(request.query)
-        if names:
-            registry = registry.restricted_registry(names)
         om, content_type = choose_format(request.accept)
         if om:
             from .openmetrics.exposition import write_openmetrics as render
@@ -334,42 +294,6 @@ class MetricsServer:
         response.finish()
         if self._stats:
             self._stats.scrapes.inc()
-
-
-def _kind(e):
-    if isinstance(e, Timeout):
-        return "timeout"
-    if isinstance(e, Reject):
-        return "bad_request"
-    if isinstance(e, MemoryError):
-        return "memory"
-    return "socket" if isinstance(e, OSError) else "other"
-
-
-class _Stats:
-    # The exporter's own metrics, in the registry it serves (self_metrics=True).
-    def __init__(self, registry):
-        from .metrics import Counter
-
-        self.registry = registry
-        self.scrapes = Counter(
-            "prometheus_express_scrapes", "Metrics pages served", registry=registry
-        )
-        self.errors = Counter(
-            "prometheus_express_http_errors",
-            "Requests refused and connections lost, by kind",
-            ["kind"],
-            registry=registry,
-        )
-        self.rebinds = Counter(
-            "prometheus_express_listener_rebuilds",
-            "Times the listening socket was closed and bound again",
-            registry=registry,
-        )
-
-    def unregister(self):
-        for metric in (self.scrapes, self.errors, self.rebinds):
-            self.registry.unregister(metric)
 
 
 def start_http_server(port, addr="0.0.0.0", registry=REGISTRY, socket_pool=None, **options):

@@ -215,7 +215,7 @@ def _load_sockets(codes):
 
 
 class Board:
-    """Within the block, the exporter (server, http) uses a _sockets loaded on this port's errno.
+    """Within the block, the exporter and push use a _sockets loaded on this port's errno.
 
     The block's value is that _sockets module.
     """
@@ -228,6 +228,7 @@ class Board:
         self.fresh = load_sockets(p.codes if p.errno_module else None)
         self.users = (
             module("prometheus_express.server"),
+            module("prometheus_express.recovery"),
             module("prometheus_express.http"),
             module("prometheus_express.push"),
         )

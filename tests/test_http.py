@@ -19,9 +19,7 @@ from prometheus_express.http import (
     Request,
     Response,
     Timeout,
-    basic_auth,
     head_end,
-    query_names,
 )
 
 # -- Request -------------------------------------------------------------------------------
@@ -176,36 +174,6 @@ def test_head_end_first_blank_line_wins():
     assert Request(data[: head_end(data, 0)]).version == "HTTP/1.0"
     # A line ended by LF, then a CRLF blank line
     assert head_end(b"GET / HTTP/1.1\n\r\n", 0) == 17
-
-
-# -- query_names, basic_auth ---------------------------------------------------------------
-
-
-def test_query_names():
-    assert query_names("") == []
-    assert query_names("name[]=a") == ["a"]
-    assert query_names("name[]=a&x=1&name[]=b") == ["a", "b"]
-    assert query_names("name%5B%5D=a&name%5b%5d=b") == ["a", "b"]
-    assert query_names("name[]=a%2Fb&name[]=c+d&name[]=e%20f") == ["a/b", "c d", "e f"]
-    assert query_names("name[]=&name[]") == [""]
-    assert query_names("name=a&names[]=b&=c") == []
-    assert query_names("name[]=caf%C3%A9") == ["caf\u00e9"]
-    assert query_names("name[]=100%") == ["100%"]
-    assert query_names("name[]=%zz") == ["%zz"]
-    assert query_names("name[]=a=b") == ["a=b"]
-
-
-def test_query_names_bad_utf8_is_400():
-    e = raises(Reject, query_names, "name[]=%ff")
-    assert e.args[0] == 400
-
-
-def test_basic_auth():
-    # base64("user:pass") is dXNlcjpwYXNz (RFC 4648)
-    assert basic_auth(("user", "pass")) == "Basic dXNlcjpwYXNz"
-    assert basic_auth(None) is None
-    # RFC 7617's example
-    assert basic_auth(("Aladdin", "open sesame")) == "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
 
 
 # -- Response ------------------------------------------------------------------------------
