@@ -3,6 +3,7 @@
 start = ticks(); ...; seconds_since(start)
 """
 
+import sys
 import time
 
 try:
@@ -60,3 +61,12 @@ def wall_time():
 def new_lock():
     """A lock where threads exist (CPython's exporter thread), else a no-op."""
     return allocate_lock() if allocate_lock else _NoLock()
+
+
+# One lock for every metric value: CPython's exporter thread reads while the program writes.
+# A lock per value would cost RAM on a board for nothing.
+LOCK = new_lock()
+
+# MicroPython and CircuitPython keep every loaded function in RAM, so there the methods a
+# board seldom calls load on first use (methods.py); elsewhere they are there from import on.
+BOARD = sys.implementation.name in ("micropython", "circuitpython")

@@ -1,14 +1,14 @@
-"""Children of a labelled metric: labels(), remove(), remove_by_labels().
+"""Children of a labelled metric: labels() finds or creates them.
 
 c = Counter("reads", "Sensor reads", ["sensor"])
 c.labels("bme280").inc()   # loads this module
 """
 
-from .metrics import _LOCK
+from ._port import LOCK
 from .utils import newlines
 
 
-def _str_values(values):
+def str_values(values):
     # Label values as a tuple of str, CR and CRLF read as newlines: the formats
     # cannot carry a CR, so "a\r" and "a\n" are one series. No new tuple in the
     # usual case.
@@ -18,7 +18,7 @@ def _str_values(values):
     return values
 
 
-def _parent(metric):
+def parent_labelnames(metric):
     if metric._labelvalues:
         raise ValueError(
             "%s already has labels set %s; can not chain calls to .labels()"
@@ -30,7 +30,7 @@ def _parent(metric):
 
 
 def labels(metric, values, kwargs):
-    names = _parent(metric)
+    names = parent_labelnames(metric)
     if values and kwargs:
         raise ValueError("Can't pass both *args and **kwargs")
     if kwargs:
@@ -44,10 +44,10 @@ def labels(metric, values, kwargs):
             "Incorrect label count: expected %d values for %s, got %d"
             % (len(names), list(names), len(values))
         )
-    values = _str_values(values)
+    values = str_values(values)
     child = metric._metrics.get(values)
     if child is None:
-        with _LOCK:
+        with LOCK:
             child = metric._metrics.get(values)
             if child is None:
                 # A child is the same class, holding only its value and labels.
@@ -58,31 +58,3 @@ def labels(metric, values, kwargs):
                 metric._metrics[values] = child
                 metric._children.append(child)
     return child
-
-
-def remove(metric, values):
-    names = _parent(metric)
-    if len(values) != len(names):
-        raise ValueError("Incorrect label count (expected %d, got %s)" % (len(names), values))
-    with _LOCK:
-        child = metric._metrics.pop(_str_values(values), None)
-        if child is not None:
-            metric._children.remove(child)
-
-
-def remove_by_labels(metric, labels):
-    names = _parent(metric)
-    if not isinstance(labels, dict):
-        raise TypeError("labels must be a dict of {label_name: label_value}")
-    for k in labels:
-        if k not in names:
-            raise ValueError("Unknown label names: %s; expected %s" % (k, list(names)))
-    if not labels:
-        return
-    want = [(names.index(k), str(labels[k])) for k in labels]
-    with _LOCK:
-        for child in list(metric._children):
-            values = child._labelvalues
-            if all(values[i] == v for i, v in want):
-                del metric._metrics[values]
-                metric._children.remove(child)

@@ -4,7 +4,8 @@ h = Histogram("read_seconds", "Sensor read time", buckets=(0.01, 0.1, 1))
 h.observe(0.05)
 """
 
-from .metrics import _LOCK, MetricWrapperBase, _add
+from ._port import BOARD, LOCK
+from .metrics import MetricWrapperBase, _add
 from .registry import REGISTRY
 from .utils import INF, floatToGoString
 
@@ -41,7 +42,7 @@ class Summary(_Observer):
     def observe(self, amount):
         """Record one observation."""
         self._check(amount)
-        with _LOCK:
+        with LOCK:
             self._count += 1
             self._sum = _add(self._sum, amount)
 
@@ -114,7 +115,7 @@ class Histogram(_Observer):
         """Record one observation in its bucket."""
         self._check(amount)
         bounds = self._parent._upper_bounds
-        with _LOCK:
+        with LOCK:
             self._sum = _add(self._sum, amount)
             for i in range(len(bounds)):
                 if amount <= bounds[i]:
@@ -134,3 +135,10 @@ class Histogram(_Observer):
         if parent._upper_bounds[0] >= 0:
             out.sample("_count", total)
             out.sample("_sum", self._sum)
+
+
+if not BOARD:  # dir() and help() list every method
+    from .methods import attach
+
+    attach(Summary)
+    attach(Histogram)

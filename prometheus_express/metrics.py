@@ -4,13 +4,10 @@ c = Counter("reads", "Sensor reads", ["sensor"])
 c.labels("bme280").inc()
 """
 
-from ._port import new_lock, unix_time, wall_time
+from ._port import BOARD, LOCK, wall_time
 from .registry import REGISTRY
 from .validation import validate_labelname, validate_metric_name
 
-# One lock for every value: CPython's exporter thread reads while the program
-# writes. A lock per value would cost RAM on a board for nothing.
-_LOCK = new_lock()
 _use_created = True
 
 
@@ -71,6 +68,7 @@ class MetricWrapperBase:
     _labelnames = ()
     _labelvalues = ()
     _children = None  # a list on a parent: the children in creation order
+    _methods = "MetricMethods"  # the class in methods.py with the seldom-used methods
 
     def __init__(
         self,
@@ -107,31 +105,22 @@ class MetricWrapperBase:
         if self._children is not None:
             raise ValueError("%s metric is missing label values: call labels() first" % self._type)
 
-    # Label handling loads on first use: a board without labels never pays for it.
     def labels(self, *labelvalues, **labelkwargs):
         """Return the child for the given label values, creating it once."""
+        # Label handling loads on first use: a board without labels never pays for it.
         from .children import labels
 
         return labels(self, labelvalues, labelkwargs)
 
-    def remove(self, *labelvalues):
-        """Remove the child with the given label values, if there is one."""
-        from .children import remove
+    def __getattr__(self, name):
+        # Only for a name the instance and its class lack. On a board, the methods it seldom
+        # calls (remove, clear, time(), set_function, ...) join the class on first use.
+        if not name.startswith("_"):
+            from .methods import attach
 
-        remove(self, labelvalues)
-
-    def remove_by_labels(self, labels):
-        """Remove every child whose labels include all of the given ones."""
-        from .children import remove_by_labels
-
-        remove_by_labels(self, labels)
-
-    def clear(self):
-        """Remove every child."""
-        if self._children is not None:
-            with _LOCK:
-                self._metrics = {}
-                self._children = []
+            if attach(type(self), name):
+                return getattr(self, name)
+        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
 
     def _created_on(self):
         return self._has_created and _use_created
@@ -139,17 +128,6 @@ class MetricWrapperBase:
     def _metric_init(self):
         # Sets up the value of an unlabelled metric or of a child.
         self._created = wall_time() if self._has_created else None
-
-    def describe(self):
-        from .metrics_core import describe
-
-        return describe(self)
-
-    def collect(self):
-        """The metric family with its samples, as client_python builds it."""
-        from .metrics_core import collect
-
-        return collect(self)
 
 
 class Counter(MetricWrapperBase):
@@ -161,6 +139,7 @@ class Counter(MetricWrapperBase):
 
     _type = "counter"
     _has_created = True
+    _methods = "CounterMethods"
 
     def _metric_init(self):
         MetricWrapperBase._metric_init(self)
@@ -173,22 +152,8 @@ class Counter(MetricWrapperBase):
             raise ValueError(
                 "Counters can only be incremented by non-negative amounts, not %r" % (amount,)
             )
-        with _LOCK:
+        with LOCK:
             self._value = _add(self._value, amount)
-
-    def reset(self):
-        """Set to zero, as if the process had restarted."""
-        self._raise_if_not_observable()
-        with _LOCK:
-            self._value = 0
-            self._created = wall_time()
-
-    def count_exceptions(self, exception=Exception):
-        """Count exceptions raised out of a block or function (context manager or decorator)."""
-        from .context_managers import ExceptionCounter
-
-        self._raise_if_not_observable()
-        return ExceptionCounter(self, exception)
 
     def _emit(self, out):
         out.sample("_total", self._value)
@@ -203,6 +168,7 @@ class Gauge(MetricWrapperBase):
 
     _type = "gauge"
     _function = None
+    _methods = "GaugeMethods"
 
     def _metric_init(self):
         self._value = 0
@@ -210,40 +176,21 @@ class Gauge(MetricWrapperBase):
     def inc(self, amount=1):
         """Increment by amount."""
         self._raise_if_not_observable()
-        with _LOCK:
+        with LOCK:
             self._value = _add(self._value, amount)
-
-    def dec(self, amount=1):
-        """Decrement by amount."""
-        self.inc(-amount)
 
     def set(self, value):
         """Set to value."""
         self._raise_if_not_observable()
         self._value = _number(value)
 
-    def set_to_current_time(self):
-        """Set to the current Unix time in seconds."""
-        self.set(unix_time())
-
-    def track_inprogress(self):
-        """Add one while a block or function runs (context manager or decorator)."""
-        from .context_managers import InprogressTracker
-
-        self._raise_if_not_observable()
-        return InprogressTracker(self)
-
-    def time(self):
-        """Set to the duration of a block or function in seconds."""
-        from .context_managers import Timer
-
-        return Timer(self, "set")
-
-    def set_function(self, f):
-        """Take the value from f() at every collection."""
-        self._raise_if_not_observable()
-        self._function = f
-
     def _emit(self, out):
         f = self._function
         out.sample("", self._value if f is None else _number(f()))
+
+
+if not BOARD:  # dir() and help() list every method
+    from .methods import attach
+
+    attach(Counter)
+    attach(Gauge)

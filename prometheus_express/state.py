@@ -4,6 +4,7 @@ e = Enum("wifi_state", "Wi-Fi state", states=["down", "connecting", "up"])
 e.state("up")
 """
 
+from ._port import BOARD
 from .metrics import MetricWrapperBase
 from .registry import REGISTRY
 from .utils import newlines
@@ -101,3 +102,10 @@ class Enum(MetricWrapperBase):
         states = self._parent._states
         for i in range(len(states)):
             out.sample("", 1 if i == self._value else 0, name, states[i])
+
+
+if not BOARD:  # dir() and help() list every method
+    from .methods import attach
+
+    attach(Info)
+    attach(Enum)

@@ -1,0 +1,115 @@
+"""The methods of Counter, Gauge and the other metrics that a board seldom calls.
+
+Counter("boots", "Times the board started").reset()
+On MicroPython and CircuitPython a metric class gains these on first use (its __getattr__
+calls attach()), so a board that never calls them never holds them in RAM. On CPython they
+are attached at import, so dir() and help() list every method.
+"""
+
+from ._port import LOCK, unix_time, wall_time
+from .children import parent_labelnames, str_values
+
+
+class MetricMethods:
+    """Every metric's."""
+
+    def remove(self, *labelvalues):
+        """Remove the child with the given label values, if there is one."""
+        names = parent_labelnames(self)
+        if len(labelvalues) != len(names):
+            raise ValueError(
+                "Incorrect label count (expected %d, got %s)" % (len(names), labelvalues)
+            )
+        with LOCK:
+            child = self._metrics.pop(str_values(labelvalues), None)
+            if child is not None:
+                self._children.remove(child)
+
+    def remove_by_labels(self, labels):
+        """Remove every child whose labels include all of the given ones."""
+        names = parent_labelnames(self)
+        if not isinstance(labels, dict):
+            raise TypeError("labels must be a dict of {label_name: label_value}")
+        for k in labels:
+            if k not in names:
+                raise ValueError("Unknown label names: %s; expected %s" % (k, list(names)))
+        if not labels:
+            return
+        want = [(names.index(k), str(labels[k])) for k in labels]
+        with LOCK:
+            for child in list(self._children):
+                values = child._labelvalues
+                if all(values[i] == v for i, v in want):
+                    del self._metrics[values]
+                    self._children.remove(child)
+
+    def clear(self):
+        """Remove every child."""
+        if self._children is not None:
+            with LOCK:
+                self._metrics = {}
+                self._children = []
+
+    def describe(self):
+        from .metrics_core import describe
+
+        return describe(self)
+
+    def collect(self):
+        """The metric family with its samples, as client_python builds it."""
+        from .metrics_core import collect
+
+        return collect(self)
+
+
+class CounterMethods(MetricMethods):
+    def reset(self):
+        """Set to zero, as if the process had restarted."""
+        self._raise_if_not_observable()
+        with LOCK:
+            self._value = 0
+            self._created = wall_time()
+
+    def count_exceptions(self, exception=Exception):
+        """Count exceptions raised out of a block or function (context manager or decorator)."""
+        from .context_managers import ExceptionCounter
+
+        self._raise_if_not_observable()
+        return ExceptionCounter(self, exception)
+
+
+class GaugeMethods(MetricMethods):
+    def dec(self, amount=1):
+        """Decrement by amount."""
+        self.inc(-amount)
+
+    def set_to_current_time(self):
+        """Set to the current Unix time in seconds."""
+        self.set(unix_time())
+
+    def track_inprogress(self):
+        """Add one while a block or function runs (context manager or decorator)."""
+        from .context_managers import InprogressTracker
+
+        self._raise_if_not_observable()
+        return InprogressTracker(self)
+
+    def time(self):
+        """Set to the duration of a block or function in seconds."""
+        from .context_managers import Timer
+
+        return Timer(self, "set")
+
+    def set_function(self, f):
+        """Take the value from f() at every collection."""
+        self._raise_if_not_observable()
+        self._function = f
+
+
+def attach(cls, name=None):
+    """Give cls the seldom-used methods of its kind; True if it then has `name`."""
+    methods = globals()[cls._methods]
+    for attr in dir(methods):
+        if not attr.startswith("__"):
+            setattr(cls, attr, getattr(methods, attr))
+    return name is None or hasattr(cls, name)
