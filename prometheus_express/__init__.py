@@ -6,13 +6,7 @@ boots.inc()
 page = generate_latest()
 """
 
-from .exposition import (
-    CONTENT_TYPE_LATEST,
-    CONTENT_TYPE_PLAIN_0_0_4,
-    CONTENT_TYPE_PLAIN_1_0_0,
-    generate_latest,
-    write_text,
-)
+from .exposition import generate_latest, write_text
 from .metrics import Counter, Gauge, disable_created_metrics, enable_created_metrics
 from .registry import REGISTRY, CollectorRegistry
 

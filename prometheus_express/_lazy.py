@@ -9,7 +9,11 @@ import sys
 _LAZY = (
     ("histogram", "Histogram Summary"),
     ("state", "Enum Info"),
-    ("negotiation", "choose_encoder choose_format"),
+    (
+        "negotiation",
+        "choose_encoder choose_format"
+        " CONTENT_TYPE_LATEST CONTENT_TYPE_PLAIN_0_0_4 CONTENT_TYPE_PLAIN_1_0_0",
+    ),
     ("openmetrics.exposition", "write_openmetrics"),
     (
         "metrics_core",
@@ -23,19 +27,23 @@ _LAZY = (
 
 
 def load(namespace, name):
-    """The value of a lazy name, kept in namespace; else a submodule; else AttributeError."""
-    package = namespace["__name__"]
+    """The value of a lazy name, kept in namespace (the globals of the package or of one of
+    its modules); else the package's submodule of that name; else AttributeError."""
+    package = __name__[: __name__.rfind(".")]
     # The table is needed only until a name is found, and each is looked up once: this
     # module leaves sys.modules and the package, so a board does not keep it in RAM.
     sys.modules.pop(__name__, None)
-    namespace.pop("_lazy", None)
+    sys.modules[package].__dict__.pop("_lazy", None)
     for module, names in _LAZY:
         if name in names.split():
             value = getattr(__import__(package + "." + module, None, None, (name,)), name)
             namespace[name] = value  # found once, then an ordinary attribute
             return value
-    # MicroPython: `from prometheus_express import histogram` asks here first.
-    try:
-        return __import__(package + "." + name, None, None, (name,))
-    except ImportError:
-        raise AttributeError("module %r has no attribute %r" % (package, name)) from None
+    where = namespace["__name__"]
+    if where == package:
+        # MicroPython: `from prometheus_express import histogram` asks here first.
+        try:
+            return __import__(package + "." + name, None, None, (name,))
+        except ImportError:
+            pass
+    raise AttributeError("module %r has no attribute %r" % (where, name))

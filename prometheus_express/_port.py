@@ -1,4 +1,4 @@
-"""Runtime differences the core needs: const, clocks and a lock.
+"""Runtime differences the core needs: const, clocks, a lock, and seldom-used methods.
 
 start = ticks(); ...; seconds_since(start)
 """
@@ -70,3 +70,16 @@ LOCK = new_lock()
 # MicroPython and CircuitPython keep every loaded function in RAM, so there the methods a
 # board seldom calls load on first use (methods.py); elsewhere they are there from import on.
 BOARD = sys.implementation.name in ("micropython", "circuitpython")
+
+
+def load_method(obj, name):
+    """The __getattr__ of classes with seldom-used methods: the class gains them on first use."""
+    # Only called for a name the instance and its class lack.
+    if not name.startswith("_"):
+        from .methods import attach
+
+        if attach(type(obj), name):
+            return getattr(obj, name)
+    from .errors import no_such_attribute
+
+    raise no_such_attribute(obj, name)

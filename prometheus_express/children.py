@@ -19,31 +19,31 @@ def str_values(values):
 
 
 def parent_labelnames(metric):
-    if metric._labelvalues:
-        raise ValueError(
-            "%s already has labels set %s; can not chain calls to .labels()"
-            % (metric, metric._labelvalues)
-        )
-    if not metric._labelnames:
-        raise ValueError("No label names were set when constructing %s" % metric)
+    if metric._labelvalues or not metric._labelnames:
+        from . import errors
+
+        if metric._labelvalues:
+            raise errors.labels_already_set(metric)
+        raise errors.no_label_names(metric)
     return metric._labelnames
 
 
 def labels(metric, values, kwargs):
     names = parent_labelnames(metric)
     if values and kwargs:
-        raise ValueError("Can't pass both *args and **kwargs")
+        from . import errors
+
+        raise errors.args_and_kwargs()
     if kwargs:
         if sorted(kwargs) != sorted(names):
-            raise ValueError(
-                "Incorrect label names: expected %s, got %s" % (list(names), sorted(kwargs))
-            )
+            from . import errors
+
+            raise errors.wrong_label_names(names, kwargs)
         values = tuple(kwargs[n] for n in names)
     elif len(values) != len(names):
-        raise ValueError(
-            "Incorrect label count: expected %d values for %s, got %d"
-            % (len(names), list(names), len(values))
-        )
+        from . import errors
+
+        raise errors.wrong_label_count(names, len(values))
     values = str_values(values)
     child = metric._metrics.get(values)
     if child is None:

@@ -3,6 +3,7 @@
 from prometheus_express.core import GaugeMetricFamily, REGISTRY
 """
 
+from .errors import DuplicateTimeseries
 from .histogram import Histogram, Summary
 from .metrics import Counter, Gauge
 from .metrics_core import (
@@ -17,6 +18,6 @@ from .metrics_core import (
     UnknownMetricFamily,
     UntypedMetricFamily,
 )
-from .registry import REGISTRY, CollectorRegistry, DuplicateTimeseries
+from .registry import REGISTRY, CollectorRegistry
 from .samples import Exemplar, Sample
 from .state import Enum, Info

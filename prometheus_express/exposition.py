@@ -7,10 +7,6 @@ body = generate_latest()   # or build it, as client_python does
 from .registry import REGISTRY
 from .utils import escape_help, escape_value, floatToGoString
 
-CONTENT_TYPE_PLAIN_0_0_4 = "text/plain; version=0.0.4; charset=utf-8"
-CONTENT_TYPE_PLAIN_1_0_0 = "text/plain; version=1.0.0; charset=utf-8"
-CONTENT_TYPE_LATEST = CONTENT_TYPE_PLAIN_1_0_0
-
 
 def _label_parts(names, values):
     # A plain loop: on MicroPython a comprehension allocates a function and a range too.
@@ -205,18 +201,8 @@ def generate_latest(registry=REGISTRY, escaping="underscores"):
 
 
 def __getattr__(name):
-    # client_python has these here; they load only when asked for. No tuple of
-    # names: on MicroPython its strings would be heap objects from import on.
-    if name.startswith("choose_"):
-        from . import negotiation
+    # client_python's names here (CONTENT_TYPE_LATEST, choose_encoder, start_http_server,
+    # push_to_gateway, ...) load only when asked for, through the package's table.
+    from ._lazy import load
 
-        return getattr(negotiation, name)
-    if name == "start_http_server":
-        from .server import start_http_server
-
-        return start_http_server
-    if name.endswith("_gateway"):  # push_to_gateway, pushadd_to_gateway, delete_from_gateway
-        from . import push
-
-        return getattr(push, name)
-    raise AttributeError(name)
+    return load(globals(), name)

@@ -1,9 +1,9 @@
-"""The methods of Counter, Gauge and the other metrics that a board seldom calls.
+"""The methods of the metrics and the registry that a board seldom calls.
 
 Counter("boots", "Times the board started").reset()
-On MicroPython and CircuitPython a metric class gains these on first use (its __getattr__
-calls attach()), so a board that never calls them never holds them in RAM. On CPython they
-are attached at import, so dir() and help() list every method.
+On MicroPython and CircuitPython a class gains these on first use (its __getattr__ calls
+attach()), so a board that never calls them never holds them in RAM. On CPython they are
+attached at import, so dir() and help() list every method.
 """
 
 from ._port import LOCK, unix_time, wall_time
@@ -104,6 +104,35 @@ class GaugeMethods(MetricMethods):
         """Take the value from f() at every collection."""
         self._raise_if_not_observable()
         self._function = f
+
+
+class RegistryMethods:
+    """CollectorRegistry's."""
+
+    def unregister(self, collector):
+        """Remove a collector."""
+        with self._lock:
+            if collector not in self._collectors:
+                raise KeyError("%s is not registered" % (collector,))
+            self._collectors.remove(collector)
+            for name in list(self._names):
+                if self._names[name] is collector:
+                    del self._names[name]
+
+    def restricted_registry(self, names):
+        """A registry view that collects only the samples with the given names."""
+        from .metrics_core import RestrictedRegistry
+
+        return RestrictedRegistry(names, self)
+
+    def get_sample_value(self, name, labels=None):
+        """The value of one sample, or None; slow, meant for tests."""
+        labels = labels or {}
+        for metric in self.collect():
+            for s in metric.samples:
+                if s.name == name and s.labels == labels:
+                    return s.value
+        return None
 
 
 def attach(cls, name=None):

@@ -4,7 +4,7 @@ c = Counter("reads", "Sensor reads", ["sensor"])
 c.labels("bme280").inc()
 """
 
-from ._port import BOARD, LOCK, wall_time
+from ._port import BOARD, LOCK, load_method, wall_time
 from .registry import REGISTRY
 from .validation import validate_labelname, validate_metric_name
 
@@ -25,7 +25,9 @@ def enable_created_metrics():
 
 def _build_full_name(metric_type, name, namespace, subsystem, unit):
     if not name:
-        raise ValueError("Metric name should not be empty")
+        from . import errors
+
+        raise errors.empty_metric_name()
     full_name = ""
     if namespace:
         full_name += namespace + "_"
@@ -37,7 +39,9 @@ def _build_full_name(metric_type, name, namespace, subsystem, unit):
     if unit and not full_name.endswith("_" + unit):
         full_name += "_" + unit
     if unit and (metric_type == "info" or metric_type == "stateset"):
-        raise ValueError("Metric name is of a type that cannot have a unit: " + full_name)
+        from . import errors
+
+        raise errors.unit_not_allowed(full_name)
     validate_metric_name(full_name)
     return full_name
 
@@ -87,7 +91,9 @@ class MetricWrapperBase:
         for i, label in enumerate(labelnames):
             validate_labelname(label, self._reserved_labelnames)
             if label in labelnames[:i]:
-                raise ValueError("Duplicate label name %r in %s" % (label, self._name))
+                from . import errors
+
+                raise errors.duplicate_label_name(label, self._name)
         self._parent = self
         if labelnames:
             self._labelnames = labelnames
@@ -103,7 +109,9 @@ class MetricWrapperBase:
 
     def _raise_if_not_observable(self):
         if self._children is not None:
-            raise ValueError("%s metric is missing label values: call labels() first" % self._type)
+            from . import errors
+
+            raise errors.missing_label_values(self._type)
 
     def labels(self, *labelvalues, **labelkwargs):
         """Return the child for the given label values, creating it once."""
@@ -112,15 +120,9 @@ class MetricWrapperBase:
 
         return labels(self, labelvalues, labelkwargs)
 
-    def __getattr__(self, name):
-        # Only for a name the instance and its class lack. On a board, the methods it seldom
-        # calls (remove, clear, time(), set_function, ...) join the class on first use.
-        if not name.startswith("_"):
-            from .methods import attach
-
-            if attach(type(self), name):
-                return getattr(self, name)
-        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
+    # On a board, the methods it seldom calls (remove, clear, time(), set_function, ...)
+    # join the class on first use.
+    __getattr__ = load_method
 
     def _created_on(self):
         return self._has_created and _use_created
@@ -149,9 +151,9 @@ class Counter(MetricWrapperBase):
         """Increment by amount, which must not be negative."""
         self._raise_if_not_observable()
         if not amount >= 0:  # NaN too: OpenMetrics forbids a NaN counter
-            raise ValueError(
-                "Counters can only be incremented by non-negative amounts, not %r" % (amount,)
-            )
+            from . import errors
+
+            raise errors.negative_increment(amount)
         with LOCK:
             self._value = _add(self._value, amount)
 

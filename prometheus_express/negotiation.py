@@ -3,7 +3,9 @@
 openmetrics, content_type = choose_format(accept)
 """
 
-from .exposition import CONTENT_TYPE_LATEST, CONTENT_TYPE_PLAIN_0_0_4
+CONTENT_TYPE_PLAIN_0_0_4 = "text/plain; version=0.0.4; charset=utf-8"
+CONTENT_TYPE_PLAIN_1_0_0 = "text/plain; version=1.0.0; charset=utf-8"
+CONTENT_TYPE_LATEST = CONTENT_TYPE_PLAIN_1_0_0
 
 
 def _params(toks):

@@ -6,8 +6,9 @@ push_to_gateway("192.0.2.5:9091", "greenhouse", registry, {"board": "a/b"}, time
 from . import _sockets
 from ._port import seconds_since, ticks
 from .auth import base64, basic_auth
-from .exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest, write_text
+from .exposition import generate_latest, write_text
 from .http import MIN_BUFFER, Response, Timeout, head_end
+from .negotiation import CONTENT_TYPE_PLAIN_0_0_4
 from .registry import REGISTRY
 
 # Bytes of the one buffer a push renders its body through (at least http.MIN_BUFFER); a body

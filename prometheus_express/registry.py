@@ -4,7 +4,7 @@ registry = CollectorRegistry()
 Counter("boots", "Boots", registry=registry)
 """
 
-from ._port import new_lock
+from ._port import BOARD, load_method, new_lock
 
 
 def _series(name, typ):
@@ -30,12 +30,11 @@ def _series(name, typ):
     return names
 
 
-class DuplicateTimeseries(ValueError):
-    """Raised by register() for a time series the registry already has."""
-
-
 class CollectorRegistry:
     """Collectors in registration order; any object with collect() can join."""
+
+    _methods = "RegistryMethods"  # in methods.py: unregister, restricted_registry, ...
+    __getattr__ = load_method  # a board loads those on first use
 
     def __init__(self, auto_describe=False):
         self._collectors = []  # a list: MicroPython dicts do not keep order
@@ -61,43 +60,23 @@ class CollectorRegistry:
                 if name in self._names:
                     duplicates.append(name)
             if duplicates:
-                raise DuplicateTimeseries(
-                    "Duplicated timeseries in CollectorRegistry: %s" % duplicates
-                )
+                from . import errors
+
+                raise errors.duplicate_series(duplicates)
             for name in names:
                 self._names[name] = collector
             if collector not in self._collectors:  # a nameless collector may come twice
                 self._collectors.append(collector)
-
-    def unregister(self, collector):
-        """Remove a collector."""
-        with self._lock:
-            if collector not in self._collectors:
-                raise KeyError("%s is not registered" % (collector,))
-            self._collectors.remove(collector)
-            for name in list(self._names):
-                if self._names[name] is collector:
-                    del self._names[name]
 
     def collect(self):
         """Yield the metric families of every collector."""
         for collector in list(self._collectors):
             yield from collector.collect()
 
-    def restricted_registry(self, names):
-        """A registry view that collects only the samples with the given names."""
-        from .metrics_core import RestrictedRegistry
-
-        return RestrictedRegistry(names, self)
-
-    def get_sample_value(self, name, labels=None):
-        """The value of one sample, or None; slow, meant for tests."""
-        labels = labels or {}
-        for metric in self.collect():
-            for s in metric.samples:
-                if s.name == name and s.labels == labels:
-                    return s.value
-        return None
-
 
 REGISTRY = CollectorRegistry(auto_describe=True)
+
+if not BOARD:  # dir() and help() list every method
+    from .methods import attach
+
+    attach(CollectorRegistry)

@@ -24,22 +24,18 @@ def _name_ok(name, colon):
 def validate_metric_name(name):
     """Raise ValueError unless name matches [a-zA-Z_:][a-zA-Z0-9_:]*."""
     if not _name_ok(name, True):
-        raise ValueError(
-            "Invalid metric name %r: use letters, digits, '_' and ':', not starting with a digit"
-            % (name,)
-        )
+        from . import errors
+
+        raise errors.invalid_metric_name(name)
 
 
 def validate_labelname(name, reserved=()):
     """Raise ValueError unless name is a usable label name."""
     if not _name_ok(name, False):
-        raise ValueError(
-            "Invalid label name %r: use letters, digits and '_', not starting with a digit"
-            % (name,)
-        )
-    if name.startswith("__"):
-        raise ValueError(
-            "Reserved label name %r: names starting with '__' are Prometheus' own" % name
-        )
-    if name in reserved:
-        raise ValueError("Reserved label name %r for this metric type" % name)
+        from . import errors
+
+        raise errors.invalid_label_name(name)
+    if name.startswith("__") or name in reserved:
+        from . import errors
+
+        raise errors.reserved_label_name(name, name in reserved)

@@ -1,0 +1,87 @@
+"""The exceptions the metrics raise for API misuse, with messages that say what to fix.
+
+raise errors.invalid_metric_name(name)   # from a check that failed
+This module loads only when one is raised: on a board, each long message would otherwise be a
+string in RAM from import on.
+"""
+
+
+class DuplicateTimeseries(ValueError):
+    """Raised by register() for a time series the registry already has."""
+
+
+def invalid_metric_name(name):
+    return ValueError(
+        "Invalid metric name %r: use letters, digits, '_' and ':', not starting with a digit"
+        % (name,)
+    )
+
+
+def invalid_label_name(name):
+    return ValueError(
+        "Invalid label name %r: use letters, digits and '_', not starting with a digit" % (name,)
+    )
+
+
+def reserved_label_name(name, for_this_type):
+    if for_this_type:
+        return ValueError("Reserved label name %r for this metric type" % (name,))
+    return ValueError(
+        "Reserved label name %r: names starting with '__' are Prometheus' own" % (name,)
+    )
+
+
+def empty_metric_name():
+    return ValueError("Metric name should not be empty")
+
+
+def unit_not_allowed(full_name):
+    return ValueError("Metric name is of a type that cannot have a unit: " + full_name)
+
+
+def duplicate_label_name(label, metric_name):
+    return ValueError("Duplicate label name %r in %s" % (label, metric_name))
+
+
+def missing_label_values(metric_type):
+    return ValueError("%s metric is missing label values: call labels() first" % metric_type)
+
+
+def negative_increment(amount):
+    return ValueError(
+        "Counters can only be incremented by non-negative amounts, not %r" % (amount,)
+    )
+
+
+def no_such_attribute(obj, name):
+    return AttributeError("'%s' object has no attribute '%s'" % (type(obj).__name__, name))
+
+
+def labels_already_set(metric):
+    return ValueError(
+        "%s already has labels set %s; can not chain calls to .labels()"
+        % (metric, metric._labelvalues)
+    )
+
+
+def no_label_names(metric):
+    return ValueError("No label names were set when constructing %s" % metric)
+
+
+def args_and_kwargs():
+    return ValueError("Can't pass both *args and **kwargs")
+
+
+def wrong_label_names(names, given):
+    return ValueError("Incorrect label names: expected %s, got %s" % (list(names), sorted(given)))
+
+
+def wrong_label_count(names, count):
+    return ValueError(
+        "Incorrect label count: expected %d values for %s, got %d"
+        % (len(names), list(names), count)
+    )
+
+
+def duplicate_series(names):
+    return DuplicateTimeseries("Duplicated timeseries in CollectorRegistry: %s" % names)
