@@ -22,28 +22,18 @@ def parent_labelnames(metric):
     if metric._labelvalues or not metric._labelnames:
         from . import errors
 
-        if metric._labelvalues:
-            raise errors.labels_already_set(metric)
-        raise errors.no_label_names(metric)
+        raise errors.not_a_parent(metric)
     return metric._labelnames
 
 
 def labels(metric, values, kwargs):
     names = parent_labelnames(metric)
-    if values and kwargs:
-        from . import errors
-
-        raise errors.args_and_kwargs()
-    if kwargs:
-        if sorted(kwargs) != sorted(names):
-            from . import errors
-
-            raise errors.wrong_label_names(names, kwargs)
+    if kwargs and not values and sorted(kwargs) == sorted(names):
         values = tuple(kwargs[n] for n in names)
-    elif len(values) != len(names):
+    elif kwargs or len(values) != len(names):
         from . import errors
 
-        raise errors.wrong_label_count(names, len(values))
+        raise errors.wrong_labels(names, values, kwargs)
     values = str_values(values)
     child = metric._metrics.get(values)
     if child is None:

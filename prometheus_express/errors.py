@@ -57,29 +57,27 @@ def no_such_attribute(obj, name):
     return AttributeError("'%s' object has no attribute '%s'" % (type(obj).__name__, name))
 
 
-def labels_already_set(metric):
-    return ValueError(
-        "%s already has labels set %s; can not chain calls to .labels()"
-        % (metric, metric._labelvalues)
-    )
-
-
-def no_label_names(metric):
+def not_a_parent(metric):
+    # labels() on a child, or on a metric without label names.
+    if metric._labelvalues:
+        return ValueError(
+            "%s already has labels set %s; can not chain calls to .labels()"
+            % (metric, metric._labelvalues)
+        )
     return ValueError("No label names were set when constructing %s" % metric)
 
 
-def args_and_kwargs():
-    return ValueError("Can't pass both *args and **kwargs")
-
-
-def wrong_label_names(names, given):
-    return ValueError("Incorrect label names: expected %s, got %s" % (list(names), sorted(given)))
-
-
-def wrong_label_count(names, count):
+def wrong_labels(names, values, kwargs):
+    # labels() given values that do not match the label names.
+    if values and kwargs:
+        return ValueError("Can't pass both *args and **kwargs")
+    if kwargs:
+        return ValueError(
+            "Incorrect label names: expected %s, got %s" % (list(names), sorted(kwargs))
+        )
     return ValueError(
         "Incorrect label count: expected %d values for %s, got %d"
-        % (len(names), list(names), count)
+        % (len(names), list(names), len(values))
     )
 
 

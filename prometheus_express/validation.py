@@ -5,16 +5,13 @@ validate_metric_name("temperature_celsius")
 
 
 def _name_ok(name, colon):
+    # ASCII letters, "_", digits after the first character, and ":" where colon allows it.
     if not name or not isinstance(name, str):
         return False
     first = True
     for c in name:
-        if not (
-            "a" <= c <= "z"
-            or "A" <= c <= "Z"
-            or c == "_"
-            or (colon and c == ":")
-            or (not first and "0" <= c <= "9")
+        if ord(c) > 127 or not (
+            c.isalpha() or c == "_" or (colon and c == ":") or (not first and c.isdigit())
         ):
             return False
         first = False
