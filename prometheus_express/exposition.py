@@ -166,7 +166,9 @@ def _native(out, metric, om):
                 out.sample("_created", child._created)
 
 
-def _write(write, registry, om):
+def write_registry(write, registry, om):
+    """Stream the registry's families in OpenMetrics (om) or 0.0.4 text; OpenMetrics' closing
+    # EOF is the caller's to write (a page may be rendered one collector at a time)."""
     out = _Lines(write)
     try:
         collectors = registry._collectors
@@ -187,7 +189,7 @@ def _write(write, registry, om):
 
 def write_text(write, registry=REGISTRY):
     """Stream the registry in text format 0.0.4 as str pieces to write()."""
-    _write(write, registry, False)
+    write_registry(write, registry, False)
 
 
 def generate_latest(registry=REGISTRY, escaping="underscores"):
@@ -196,7 +198,7 @@ def generate_latest(registry=REGISTRY, escaping="underscores"):
     Names here are always legacy names, which every escaping leaves alone.
     """
     pieces = []
-    _write(pieces.append, registry, False)
+    write_registry(pieces.append, registry, False)
     return "".join(pieces).encode("utf-8")
 
 

@@ -6,7 +6,7 @@ while True:
 """
 
 from . import _sockets
-from ._port import seconds_since, ticks
+from ._port import BOARD, load_method, seconds_since, ticks
 from .http import MIN_BUFFER, Reject, Request, Response, Timeout, head_end
 from .registry import REGISTRY
 
@@ -41,6 +41,9 @@ class MetricsServer:
     backlog = 16  # the listen() queue; the OS may allow fewer (WIZnet: 1)
     max_accept_errors = 5  # accept() failures in a row before the listener is rebuilt
 
+    _methods = "ServerMethods"  # in methods.py: serve_forever, shutdown
+    __getattr__ = load_method  # a board that calls poll() from its loop never loads them
+
     def __init__(
         self,
         port,
@@ -61,13 +64,11 @@ class MetricsServer:
             from .auth import basic_auth
 
             self._auth = basic_auth(auth)
-        self._buf = bytearray(self.buffer_size)
-        self._view = memoryview(self._buf)
+        self._view = memoryview(bytearray(self.buffer_size))
         self._clients = []
         self._listener = None
         self._failures = 0
         self._paused = None  # (since, seconds) while accept() backs off
-        self._running = False
         self._closed = False
         self._stats = None
         try:
@@ -130,21 +131,6 @@ class MetricsServer:
                 self._count(e)
                 self._drop(client)
         return False
-
-    def serve_forever(self):
-        """Serve until shutdown() or close()."""
-        self._running = True
-        try:
-            while self._running and not self._closed:
-                if not self.poll():
-                    self._idle()
-        finally:
-            self._running = False
-            self.close()
-
-    def shutdown(self):
-        """Stop serve_forever() (which then closes the server), as client_python's server does."""
-        self._running = False
 
     def close(self):
         """Close the listener and every client socket; the server cannot serve again."""
@@ -278,13 +264,14 @@ class MetricsServer:
         from .negotiation import choose_format
 
         om, content_type = choose_format(request.accept)
-        if om:
-            from .openmetrics.exposition import write_openmetrics as render
-        else:
-            from .exposition import write_text as render
+        from .exposition import write_registry
+
         response.start("HTTP/1.1 200 OK\r\nContent-Type: %s\r\n" % content_type)
         try:
-            render(response.write, registry)
+            # write_openmetrics' page, without loading the openmetrics package for it
+            write_registry(response.write, registry, om)
+            if om:
+                response.write("# EOF\n")
         except Exception:  # a collector raised, or MemoryError
             if response.sent:  # the client sees the chunked body cut short
                 raise
@@ -294,6 +281,12 @@ class MetricsServer:
         response.finish()
         if self._stats:
             self._stats.scrapes.inc()
+
+
+if not BOARD:  # dir() and help() list every method
+    from .methods import attach
+
+    attach(MetricsServer)
 
 
 def start_http_server(port, addr="0.0.0.0", registry=REGISTRY, socket_pool=None, **options):

@@ -4,7 +4,7 @@ for chunk in stream(registry, om): send(chunk)   # holds one collector's text at
 chunks, length = whole(registry, om)              # the page, when a Content-Length must lead
 """
 
-from ..exposition import _write, write_text
+from ..exposition import write_registry, write_text
 from ..openmetrics.exposition import write_openmetrics
 
 # Characters joined into one chunk: fewer, larger writes for the framework, and no block of
@@ -63,7 +63,7 @@ def stream(registry, om):
     out = _Chunks()
     i = 0
     while i < len(collectors):  # by index, like write_text: a collector may join meanwhile
-        _write(out.write, collectors[i], om)  # one collector renders as a registry of one
+        write_registry(out.write, collectors[i], om)  # one collector renders as a registry of one
         i += 1
         while out.ready:
             yield out.ready.pop(0)

@@ -3,7 +3,7 @@
 write_openmetrics(writer.write)
 """
 
-from ..exposition import _write
+from ..exposition import write_registry
 from ..registry import REGISTRY
 
 CONTENT_TYPE_LATEST = "application/openmetrics-text; version=1.0.0; charset=utf-8"
@@ -11,7 +11,7 @@ CONTENT_TYPE_LATEST = "application/openmetrics-text; version=1.0.0; charset=utf-
 
 def write_openmetrics(write, registry=REGISTRY):
     """Stream the registry as OpenMetrics text, ending with # EOF, to write()."""
-    _write(write, registry, True)
+    write_registry(write, registry, True)
     write("# EOF\n")
 
 
