@@ -1,6 +1,7 @@
 """Module trees for the MicroPython runs: ours and the 2019 peer, each as .py and as .mpy.
 
-    trees = prepare(workdir)   # {"ours": {".py": dir, ".mpy": dir, "romfs": image}, "peer": {...}}
+    trees = prepare(workdir)   # {"ours": {".py": dir, ".mpy": dir, "romfs": image}, "peer": {...},
+                               #  "harness": the compiled scenario scripts}
 
 Each tree holds one package and one kind of module file, so MICROPYPATH pointing at a tree
 decides exactly what loads; ours and the peer share the package name and never meet on a path.
@@ -15,6 +16,8 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
+
+import board_memory
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -149,6 +152,7 @@ def prepare(work):
         for kind, tree in who.items():
             if kind != "romfs":
                 _check(tree, kind)
+    trees["harness"] = board_memory.compile_harness(work, tool("mpy-cross"))
     return trees, notes
 
 

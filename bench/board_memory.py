@@ -1,0 +1,107 @@
+"""Board scenarios (bench/mp_import.py) measured in fresh MicroPython unix port processes.
+
+    harness = compile_harness(workdir)                  # mp_import.mpy and mp_heap.mpy
+    run = scenario(micropython, tree, harness, "ours_typical")
+    run.retained, run.qstrs, run.modules                # bytes kept, qstrs added, modules loaded
+    smallest_heap(micropython, tree, harness, "ours_exporter")   # least -X heapsize, to 256 B
+
+Shared by `make bench` (Figure 2) and tests/packaging/test_memory_budget.py, so the budget test
+checks exactly the figures the bench prints. The harness runs compiled: its own compile would
+otherwise be part of the heap a scenario needs.
+"""
+
+import os
+import re
+import socket
+import subprocess
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+HARNESS = ("mp_import", "mp_heap")
+EXPORTERS = ("ours_exporter", "peer_exporter")  # they take a free port
+
+
+def compile_harness(workdir, mpy_cross="mpy-cross"):
+    """bench's scenario scripts compiled to .mpy into workdir/harness; returns that folder."""
+    out = Path(workdir) / "harness"
+    out.mkdir(parents=True, exist_ok=True)
+    for name in HARNESS:
+        cmd = [mpy_cross, "-o", str(out / (name + ".mpy")), str(BENCH / (name + ".py"))]
+        subprocess.run(cmd, check=True, capture_output=True)
+    return out
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Run:
+    """What one scenario process printed."""
+
+    def __init__(self, code, output):
+        self.code = code
+        self.output = output
+        lines = output.splitlines()
+        results = [line.split()[1:] for line in lines if line.startswith("RESULT")]
+        self.ok = code == 0 and bool(results)
+        values = [int(v) for v in results[0]] if results else [None] * 4
+        self.retained, self.peak, self.peak_known, self.time_us = values
+        counts = [int(n) for n in re.findall(r"n_qstr=(\d+)", output)]
+        self.qstrs = counts[-1] - counts[0] if len(counts) >= 2 else None
+        found = [line.split()[1:] for line in lines if line.startswith("MODULES")]
+        self.modules = found[0] if found else []
+        # The unix port prints an uncaught exception to stdout: keep its last line.
+        other = [
+            line
+            for line in lines
+            if line.strip() and not line.startswith(("RESULT", "MODULES", "qstr pool"))
+        ]
+        self.error = (other or ["exit %d" % code])[-1]
+
+
+def scenario(micropython, tree, harness, name, leave=-1, args=(), heap=None, romfs=None):
+    """Run one scenario in a fresh process; tree is the folder holding the package."""
+    cmd = [str(micropython)]
+    if heap:
+        cmd += ["-X", "heapsize=%d" % heap]
+    cmd += ["-m", "mp_import"]
+    if romfs is not None:
+        cmd += ["--romfs", str(romfs)]
+    if name in EXPORTERS and not args:
+        args = (free_port(),)
+    cmd += [name, str(leave)] + [str(a) for a in args]
+    env = dict(os.environ, MICROPYPATH="%s:%s" % (tree, harness))
+    # cwd: `-m` puts the current folder first on the path; the harness holds no package.
+    proc = subprocess.run(cmd, env=env, cwd=str(harness), capture_output=True, text=True)
+    return Run(proc.returncode, proc.stdout + proc.stderr)
+
+
+def completes(run):
+    """Whether a run completed; False if it ran out of memory, RuntimeError for other failures."""
+    # The exporter drops a request it has no memory for (and serves on): the scrape then
+    # gets no answer.
+    if not run.ok and "MemoryError" not in run.output and "NO ANSWER" not in run.output:
+        raise RuntimeError(run.error)
+    return run.ok
+
+
+def smallest_heap(micropython, tree, harness, name, step=256, romfs=None):
+    """The least -X heapsize, to within step bytes, in which the scenario completes."""
+
+    def fits(heap):
+        return completes(scenario(micropython, tree, harness, name, heap=heap, romfs=romfs))
+
+    lo, hi = 4096, 16384
+    while not fits(hi):
+        lo, hi = hi, hi * 2
+        if hi > 1 << 24:
+            return None
+    while hi - lo > step:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
