@@ -5,7 +5,7 @@ c.labels("bme280").inc()   # loads this module
 """
 
 from ._port import LOCK
-from .utils import newlines
+from .exposition import newlines
 
 
 def str_values(values):

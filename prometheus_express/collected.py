@@ -3,8 +3,7 @@
 exposition loads this only when a registry holds a custom collector.
 """
 
-from .exposition import _family_header, _header, _label_parts
-from .utils import floatToGoString
+from .exposition import _family_header, _header, _label_parts, floatToGoString
 
 
 def _exemplar(metric, s):

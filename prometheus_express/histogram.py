@@ -5,9 +5,9 @@ h.observe(0.05)
 """
 
 from ._port import BOARD, LOCK
+from .exposition import INF, floatToGoString
 from .metrics import MetricWrapperBase, _add
 from .registry import REGISTRY
-from .utils import INF, floatToGoString
 
 
 class _Observer(MetricWrapperBase):

@@ -7,7 +7,6 @@ attached at import, so dir() and help() list every method.
 """
 
 from ._port import LOCK, unix_time, wall_time
-from .children import parent_labelnames, str_values
 
 
 class MetricMethods:
@@ -15,6 +14,8 @@ class MetricMethods:
 
     def remove(self, *labelvalues):
         """Remove the child with the given label values, if there is one."""
+        from .children import parent_labelnames, str_values
+
         names = parent_labelnames(self)
         if len(labelvalues) != len(names):
             raise ValueError(
@@ -27,6 +28,8 @@ class MetricMethods:
 
     def remove_by_labels(self, labels):
         """Remove every child whose labels include all of the given ones."""
+        from .children import parent_labelnames
+
         names = parent_labelnames(self)
         if not isinstance(labels, dict):
             raise TypeError("labels must be a dict of {label_name: label_value}")

@@ -5,8 +5,8 @@ class Battery:
         yield GaugeMetricFamily("battery_volts", "Battery voltage", value=read_volts())
 """
 
+from .metrics import validate_labelname, validate_metric_name
 from .samples import Sample
-from .validation import validate_labelname, validate_metric_name
 
 METRIC_TYPES = (
     "counter",

@@ -5,10 +5,9 @@ e.state("up")
 """
 
 from ._port import BOARD
-from .metrics import MetricWrapperBase
+from .exposition import newlines
+from .metrics import MetricWrapperBase, validate_labelname
 from .registry import REGISTRY
-from .utils import newlines
-from .validation import validate_labelname
 
 
 class Info(MetricWrapperBase):
