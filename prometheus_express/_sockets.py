@@ -29,7 +29,11 @@ except ImportError:  # CircuitPython: socketpool sockets cannot be polled anyway
 def _codes(names, fallback):
     if errno is None:
         return fallback
-    return tuple(getattr(errno, n) for n in names.split() if hasattr(errno, n))
+    found = []
+    for name in names.split():
+        if hasattr(errno, name):
+            found.append(getattr(errno, name))
+    return tuple(found)
 
 
 # errno numbers differ by port (Linux, newlib, macOS): look them up, never compare literals.
@@ -43,6 +47,7 @@ _DEAD = _codes("ENOTCONN EBADF EINVAL", (107, 128, 57, 9, 22)) + (3, 4, 7)
 # the unix port and CPython EMFILE; lwIP may say ENOBUFS or ENOMEM. MicroPython's errno module
 # has neither ENFILE nor EMFILE, but they are 23 and 24 on Linux, macOS, newlib and lwIP alike.
 _FULL = _codes("ENOBUFS ENOMEM", (105, 55, 12)) + (23, 24)
+del _codes  # needed only while the module loads: a board does not keep it
 
 
 _RECV_PIECE = const(256)

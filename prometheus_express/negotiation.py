@@ -8,45 +8,37 @@ CONTENT_TYPE_PLAIN_1_0_0 = "text/plain; version=1.0.0; charset=utf-8"
 CONTENT_TYPE_LATEST = CONTENT_TYPE_PLAIN_1_0_0
 
 
-def _params(toks):
-    version = ""
-    escaping = "underscores"
-    for tok in toks:
-        if "=" in tok:
-            key, value = tok.strip().split("=", 1)
-            if key == "version":
-                version = value
-            elif key == "escaping" and value in ("allow-utf-8", "values"):
-                # Dots escaping would rewrite names; what we send is underscores.
-                escaping = value
-    return version, escaping
-
-
-def _major(version):
-    try:
-        return int(version.split(".")[0])
-    except ValueError:
-        return 0
-
-
 def choose_format(accept_header):
     """(openmetrics, content_type) for an Accept header, as client_python chooses."""
     for accepted in (accept_header or "").split(","):
         toks = accepted.split(";")
         mime = toks[0].strip()
-        if mime == "application/openmetrics-text":
-            version, escaping = _params(toks)
-            if not version:
-                return True, "application/openmetrics-text; version=1.0.0; charset=utf-8"
-            if _major(version) >= 1:
+        om = mime == "application/openmetrics-text"
+        if not om and mime != "text/plain":
+            continue
+        version = ""
+        escaping = "underscores"
+        for tok in toks:
+            if "=" in tok:
+                key, value = tok.strip().split("=", 1)
+                if key == "version":
+                    version = value
+                elif key == "escaping" and value in ("allow-utf-8", "values"):
+                    # Dots escaping would rewrite names; what we send is underscores.
+                    escaping = value
+        if om and not version:
+            return True, "application/openmetrics-text; version=1.0.0; charset=utf-8"
+        try:
+            major = int(version.split(".")[0])
+        except ValueError:  # no version, or not a number
+            continue
+        if major >= 1:
+            if om:
                 return True, (
                     "application/openmetrics-text; version=%s; charset=utf-8; escaping=%s"
                     % (version, escaping)
                 )
-        elif mime == "text/plain":
-            version, escaping = _params(toks)
-            if version and _major(version) >= 1:
-                return False, CONTENT_TYPE_LATEST + "; escaping=" + escaping
+            return False, CONTENT_TYPE_LATEST + "; escaping=" + escaping
     return False, CONTENT_TYPE_PLAIN_0_0_4
 
 

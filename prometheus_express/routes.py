@@ -1,10 +1,13 @@
-"""Requests other than a plain scrape: basic auth, OPTIONS, other methods, the favicon and
-the ?name[]= filter. MetricsServer loads this on the first such request.
+"""Requests other than a plain scrape: basic auth, OPTIONS, other methods, the favicon,
+the ?name[]= filter, and a request body. MetricsServer loads this on the first such request.
 
 route(server, request, response)
 names = query_names("name[]=boots&name[]=temperature_celsius")
+read_body(server, client, length)
 """
 
+from . import _sockets
+from ._port import seconds_since
 from .http import Reject
 
 _ALLOW = "GET, HEAD, OPTIONS"
@@ -26,6 +29,23 @@ def route(server, request, response):
         if names:
             registry = registry.restricted_registry(names)
         server._metrics(request, response, registry)
+
+
+def read_body(server, client, remaining):
+    """Read a request body (bounded) and throw it away: left unread, it makes close() send
+    RST, and the client may lose the answer."""
+    remaining = min(remaining, server.max_body)
+    view = server._view
+    while remaining > 0:
+        n = _sockets.recv_into(client.sock, view[: min(remaining, len(view))])
+        if n == 0:
+            return
+        if n is None:
+            if seconds_since(client.start) > server.read_timeout:
+                return
+            _sockets.wait((client.sock,), (), 0.01)
+        else:
+            remaining -= n
 
 
 def _unquote(text):

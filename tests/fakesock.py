@@ -229,6 +229,7 @@ class Board:
         self.users = (
             module("prometheus_express.server"),
             module("prometheus_express.recovery"),
+            module("prometheus_express.routes"),
             module("prometheus_express.http"),
             module("prometheus_express.push"),
         )
