@@ -26,7 +26,8 @@ except ImportError:  # CircuitPython: socketpool sockets cannot be polled anyway
     select = None
 
 
-def _codes(names, fallback):
+def codes(names, fallback):
+    """The errno numbers of names on this port; fallback on a build without errno."""
     if errno is None:
         return fallback
     found = []
@@ -37,23 +38,16 @@ def _codes(names, fallback):
 
 
 # errno numbers differ by port (Linux, newlib, macOS): look them up, never compare literals.
-# The fallbacks serve builds without an errno module and list every platform's number.
-_AGAIN = _codes("EAGAIN EWOULDBLOCK ETIMEDOUT", (11, 35, 110, 116, 60))
-_IN_USE = _codes("EADDRINUSE", (98, 112, 48))
-# After these from accept() the listening socket itself is dead. 3, 4 and 7 are the old
-# native WIZnet driver's own codes (socket not initialised, closed, invalid state).
-_DEAD = _codes("ENOTCONN EBADF EINVAL", (107, 128, 57, 9, 22)) + (3, 4, 7)
-# accept() with every socket taken: the listener is fine. MicroPython on ESP32 raises ENFILE,
-# the unix port and CPython EMFILE; lwIP may say ENOBUFS or ENOMEM. MicroPython's errno module
-# has neither ENFILE nor EMFILE, but they are 23 and 24 on Linux, macOS, newlib and lwIP alike.
-_FULL = _codes("ENOBUFS ENOMEM", (105, 55, 12)) + (23, 24)
-del _codes  # needed only while the module loads: a board does not keep it
+# The fallbacks serve builds without an errno module and list every platform's number. The
+# numbers of rarer failures (bind, accept) are looked up by recovery.py when they happen.
+_AGAIN = codes("EAGAIN EWOULDBLOCK ETIMEDOUT", (11, 35, 110, 116, 60))
 
 
 _RECV_PIECE = const(256)
 
 
-def _code(e):
+def error_number(e):
+    """The errno of an exception, from its errno attribute or its first argument; or None."""
     code = getattr(e, "errno", None)
     if code is None and e.args and isinstance(e.args[0], int):
         code = e.args[0]
@@ -64,24 +58,7 @@ def would_block(e):
     """True for "not now" errors: EAGAIN, or a timeout on a socket with one."""
     # CPython's socket.timeout (TimeoutError) has no errno; the WIZnet library's
     # timeout classes name themselves.
-    return _code(e) in _AGAIN or "timed out" in str(e) or "imeout" in type(e).__name__
-
-
-def address_in_use(e):
-    """True when bind() failed because the port is still taken."""
-    # CircuitPython before 9 raises ValueError for a failed bind.
-    return _code(e) in _IN_USE or isinstance(e, ValueError)
-
-
-def listener_dead(e):
-    """True when an accept() error means the listening socket must be rebuilt."""
-    return _code(e) in _DEAD
-
-
-def out_of_sockets(e):
-    """True when accept() failed for want of a free socket."""
-    # CircuitPython raises RuntimeError("Out of sockets"); the WIZnet library RuntimeErrors too.
-    return isinstance(e, RuntimeError) or _code(e) in _FULL
+    return error_number(e) in _AGAIN or "timed out" in str(e) or "imeout" in type(e).__name__
 
 
 def default_pool():

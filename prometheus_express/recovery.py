@@ -4,6 +4,7 @@ listener = listen_again(server, error)   # bind() found the port taken: retry wi
 if resume(server): ...                   # False while backing off or still without a listener
 accept_failed(server, error)             # back off, make room, or rebuild the listener
 if make_room(server): ...                # the oldest client still sending its head was evicted
+address_in_use(e), listener_dead(e), out_of_sockets(e)   # what a bind or accept error means
 """
 
 import time
@@ -14,12 +15,41 @@ from ._port import seconds_since, ticks
 _BIND_TRIES = 8  # a board that crashed may still hold the port for a while
 
 
+# What an error means. errno numbers differ by port: _sockets looks them up on the port's
+# errno module, with every platform's numbers for builds that have none.
+
+
+def address_in_use(e):
+    """True when bind() failed because the port is still taken."""
+    # CircuitPython before 9 raises ValueError for a failed bind.
+    in_use = _sockets.codes("EADDRINUSE", (98, 112, 48))
+    return _sockets.error_number(e) in in_use or isinstance(e, ValueError)
+
+
+def listener_dead(e):
+    """True when an accept() error means the listening socket must be rebuilt."""
+    # 3, 4 and 7 are the old native WIZnet driver's own codes (socket not initialised,
+    # closed, invalid state).
+    dead = _sockets.codes("ENOTCONN EBADF EINVAL", (107, 128, 57, 9, 22)) + (3, 4, 7)
+    return _sockets.error_number(e) in dead
+
+
+def out_of_sockets(e):
+    """True when accept() failed for want of a free socket."""
+    # CircuitPython raises RuntimeError("Out of sockets"); the WIZnet library RuntimeErrors
+    # too. MicroPython on ESP32 raises ENFILE, the unix port and CPython EMFILE; lwIP may say
+    # ENOBUFS or ENOMEM. MicroPython's errno module has neither ENFILE nor EMFILE, but they
+    # are 23 and 24 on Linux, macOS, newlib and lwIP alike.
+    full = _sockets.codes("ENOBUFS ENOMEM", (105, 55, 12)) + (23, 24)
+    return isinstance(e, RuntimeError) or _sockets.error_number(e) in full
+
+
 def listen_again(server, error):
     """A listener once bind() succeeds; the first error that is not "address in use" raises."""
     delay = 0.05
     tries = _BIND_TRIES - 1  # the server's own attempt was the first
     while True:
-        if tries <= 0 or not _sockets.address_in_use(error):
+        if tries <= 0 or not address_in_use(error):
             raise error
         time.sleep(delay)
         delay = min(delay * 2, 1.0)
@@ -62,7 +92,7 @@ def resume(server):
 def accept_failed(server, error):
     """Handle an accept() error: OSError, or RuntimeError("Out of sockets") on CircuitPython."""
     server._count("accept")
-    if server._clients and _sockets.out_of_sockets(error):
+    if server._clients and out_of_sockets(error):
         # Out of sockets (Pico W: 5): the oldest connection still sending its head makes
         # room, as for max_clients. Counting it as a failure would rebuild the listener,
         # which resets the very connection waiting to be accepted.
@@ -70,7 +100,7 @@ def accept_failed(server, error):
             _pause(server, 0.01)
         return
     server._failures += 1
-    if server._failures >= server.max_accept_errors or _sockets.listener_dead(error):
+    if server._failures >= server.max_accept_errors or listener_dead(error):
         _rebuild(server)
     else:
         _pause(server, min(0.01 * (1 << server._failures), 1.0))

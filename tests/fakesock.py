@@ -214,6 +214,14 @@ def _load_sockets(codes):
     return fresh
 
 
+def load_recovery(codes):
+    """A fresh prometheus_express.recovery whose errno lookups use load_sockets(codes)."""
+    with Unloaded("prometheus_express.recovery"):
+        fresh = module("prometheus_express.recovery")
+    fresh._sockets = load_sockets(codes)
+    return fresh
+
+
 class Board:
     """Within the block, the exporter and push use a _sockets loaded on this port's errno.
 

@@ -12,11 +12,13 @@ from fakesock import (
     WIZNET5K,
     FakePool,
     Pause,
+    load_recovery,
     load_sockets,
 )
 from support import module, raises
 
 _sockets = module("prometheus_express._sockets")
+recovery = module("prometheus_express.recovery")  # what bind and accept errors mean
 
 # Every number a platform uses (shared PLATFORMS.md: Linux, newlib, macOS).
 EVERY_AGAIN = (11, 35)
@@ -40,57 +42,61 @@ def test_host_errno_classification():
     errno = _host_errno()
     assert _sockets.would_block(OSError(errno.EAGAIN))
     assert _sockets.would_block(OSError(errno.ETIMEDOUT))
-    assert _sockets.address_in_use(OSError(errno.EADDRINUSE))
-    assert _sockets.listener_dead(OSError(errno.ENOTCONN))
+    assert recovery.address_in_use(OSError(errno.EADDRINUSE))
+    assert recovery.listener_dead(OSError(errno.ENOTCONN))
     assert not _sockets.would_block(OSError(errno.ECONNRESET))
-    assert not _sockets.listener_dead(OSError(errno.ECONNRESET))
-    assert not _sockets.address_in_use(OSError(errno.ECONNRESET))
+    assert not recovery.listener_dead(OSError(errno.ECONNRESET))
+    assert not recovery.address_in_use(OSError(errno.ECONNRESET))
 
 
 def test_linux_numbers():
     s = load_sockets(LINUX)
+    r = load_recovery(LINUX)
     assert s.would_block(OSError(11)) and s.would_block(OSError(110))
-    assert s.address_in_use(OSError(98))
-    assert s.listener_dead(OSError(107))
+    assert r.address_in_use(OSError(98))
+    assert r.listener_dead(OSError(107))
     # newlib's numbers mean something else on Linux (116 ESTALE, 112 EHOSTDOWN)
     assert not s.would_block(OSError(116))
-    assert not s.address_in_use(OSError(112))
-    assert not s.listener_dead(OSError(128))
-    assert not s.listener_dead(OSError(104)) and not s.would_block(OSError(104))
+    assert not r.address_in_use(OSError(112))
+    assert not r.listener_dead(OSError(128))
+    assert not r.listener_dead(OSError(104)) and not s.would_block(OSError(104))
 
 
 def test_newlib_numbers():
     # Every CircuitPython port and MicroPython esp32.
     s = load_sockets(NEWLIB)
+    r = load_recovery(NEWLIB)
     assert s.would_block(OSError(11)) and s.would_block(OSError(116))
-    assert s.address_in_use(OSError(112))
-    assert s.listener_dead(OSError(128))
-    assert not s.address_in_use(OSError(98))
-    assert not s.listener_dead(OSError(107))
+    assert r.address_in_use(OSError(112))
+    assert r.listener_dead(OSError(128))
+    assert not r.address_in_use(OSError(98))
+    assert not r.listener_dead(OSError(107))
     assert not s.would_block(OSError(110))
-    assert not s.listener_dead(OSError(104)) and not s.would_block(OSError(104))
+    assert not r.listener_dead(OSError(104)) and not s.would_block(OSError(104))
 
 
 def test_without_errno_module_every_platform_number_counts():
     # Small CircuitPython builds have no errno module: the fallback lists every platform.
     s = load_sockets(None)
+    r = load_recovery(None)
     assert s.errno is None
     for code in EVERY_AGAIN + EVERY_TIMEDOUT:
         assert s.would_block(OSError(code)), code
     for code in EVERY_IN_USE:
-        assert s.address_in_use(OSError(code)), code
+        assert r.address_in_use(OSError(code)), code
     for code in EVERY_NOTCONN:
-        assert s.listener_dead(OSError(code)), code
-    assert not s.would_block(OSError(104)) and not s.listener_dead(OSError(104))
+        assert r.listener_dead(OSError(code)), code
+    assert not s.would_block(OSError(104)) and not r.listener_dead(OSError(104))
 
 
 def test_wiznet_driver_codes_mean_a_dead_listener():
     for codes in (LINUX, NEWLIB, None):
         s = load_sockets(codes)
+        r = load_recovery(codes)
         for code in (3, 4, 7):
-            assert s.listener_dead(OSError(code)), (codes, code)
+            assert r.listener_dead(OSError(code)), (codes, code)
             assert not s.would_block(OSError(code))
-            assert not s.address_in_use(OSError(code))
+            assert not r.address_in_use(OSError(code))
 
 
 def test_would_block_cpython_forms():
@@ -115,23 +121,23 @@ def test_would_block_named_timeout_class():
 def test_errno_from_args_when_errno_attribute_is_missing():
     # CPython's OSError(11) has errno None and the number in args.
     e = OSError(11)
-    assert _sockets._code(e) == 11
+    assert _sockets.error_number(e) == 11
     # (MicroPython gives every exception an errno attribute: args[0], here a str)
-    assert not isinstance(_sockets._code(RuntimeError("Out of sockets")), int)
-    assert _sockets._code(OSError()) is None
+    assert not isinstance(_sockets.error_number(RuntimeError("Out of sockets")), int)
+    assert _sockets.error_number(OSError()) is None
 
 
 def test_value_error_is_address_in_use():
     # CircuitPython before 9 raises ValueError for a failed bind.
-    assert _sockets.address_in_use(ValueError("address in use"))
-    assert not _sockets.address_in_use(RuntimeError("Out of sockets"))
+    assert recovery.address_in_use(ValueError("address in use"))
+    assert not recovery.address_in_use(RuntimeError("Out of sockets"))
 
 
 def test_out_of_sockets_is_not_classified():
     e = RuntimeError("Out of sockets")
     assert not _sockets.would_block(e)
-    assert not _sockets.listener_dead(e)
-    assert not _sockets.address_in_use(e)
+    assert not recovery.listener_dead(e)
+    assert not recovery.address_in_use(e)
 
 
 # -- listen, accept ------------------------------------------------------------------------
@@ -162,7 +168,7 @@ def test_listen_closes_the_socket_when_bind_fails():
     pool = FakePool(CPYTHON)
     pool.bind_errors.append(CPYTHON.error("EADDRINUSE"))
     e = raises(OSError, _sockets.listen, pool, "0.0.0.0", 8000, 1)
-    assert _sockets.address_in_use(e)
+    assert recovery.address_in_use(e)
     assert pool.open == []
 
 
@@ -207,7 +213,7 @@ def test_accept_errors_propagate():
     pool.accept_errors.append(CPYTHON.error("ECONNRESET"))
     pool.accept_errors.append(RuntimeError("Out of sockets"))
     e = raises(OSError, _sockets.accept, listener)
-    assert _sockets._code(e) == 104
+    assert _sockets.error_number(e) == 104
     raises(RuntimeError, _sockets.accept, listener)
     _sockets.close(listener)
 
