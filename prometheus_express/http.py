@@ -166,6 +166,7 @@ class Response:
         body = self.fill - _FRONT
         if not self.chunked:
             self.spill.append(bytes(self.view[_FRONT : self.fill]))
+            self.length += body
         else:
             prefix = "%x\r\n" % body
             if not self.sent:
@@ -180,29 +181,26 @@ class Response:
         """Send what is left, framed."""
         self._take()
         body = self.fill - _FRONT
-        if self.head_only:
-            self._send(self._header_block(self.length))
-        elif self.sent:  # chunked: the rest, then the last chunk
+        if self.sent:  # chunked: the rest, then the last chunk
             if body:
                 self.view[self.fill : self.fill + _BACK] = _LAST
                 self._send_framed("%x\r\n" % body, self.fill + _BACK)
             else:
                 self._send(_LAST[2:])
-        else:
-            spilled = 0
-            for piece in self.spill:
-                spilled += len(piece)
-            if not self.spill:
-                self._send_framed(self._header_block(body), self.fill)
-                return
-            self._send(self._header_block(spilled + body))
+            return
+        # self.length: the bytes a HEAD request counted, or an HTTP/1.0 page kept aside
+        length = self.length + body
+        header = self.head + "Content-Length: %d\r\nConnection: close\r\n\r\n" % length
+        if self.head_only:
+            self._send(header)
+        elif self.spill:  # HTTP/1.0: the page kept aside, now that its length is known
+            self._send(header)
             for piece in self.spill:
                 self._send(piece)
             self.spill = []
             self._send(self.view[_FRONT : self.fill])
-
-    def _header_block(self, length):
-        return self.head + "Content-Length: %d\r\nConnection: close\r\n\r\n" % length
+        else:
+            self._send_framed(header, self.fill)
 
     def _send_framed(self, prefix, stop):
         # prefix goes just before the body in the buffer's front room, so one send() does.
