@@ -74,10 +74,10 @@ def _stoppable(port, registry):
     from prometheus_express.server import MetricsServer
 
     class Stoppable(MetricsServer):
-        def _route(self, request, response):
+        def _metrics(self, request, response, registry):
             if request.path == STOP:
                 self.shutdown()
-            MetricsServer._route(self, request, response)
+            MetricsServer._metrics(self, request, response, registry)
 
     return Stoppable(port, "127.0.0.1", registry)
 

@@ -66,10 +66,9 @@ def default_pool():
     try:
         import socket
     except ImportError:
-        raise ValueError(
-            "this port has no socket module: pass socket_pool, for example "
-            "socketpool.SocketPool(wifi.radio)"
-        ) from None
+        from .errors import no_socket_module
+
+        raise no_socket_module() from None
     return socket
 
 

@@ -1,4 +1,4 @@
-"""The exceptions the metrics raise for API misuse, with messages that say what to fix.
+"""The exceptions raised for API misuse, with messages that say what to fix.
 
 raise errors.invalid_metric_name(name)   # from a check that failed
 This module loads only when one is raised: on a board, each long message would otherwise be a
@@ -83,3 +83,14 @@ def wrong_labels(names, values, kwargs):
 
 def duplicate_series(names):
     return DuplicateTimeseries("Duplicated timeseries in CollectorRegistry: %s" % names)
+
+
+def no_socket_module():
+    return ValueError(
+        "this port has no socket module: pass socket_pool, for example "
+        "socketpool.SocketPool(wifi.radio)"
+    )
+
+
+def buffer_too_small(minimum):
+    return ValueError("buffer_size must be at least %d" % minimum)

@@ -110,7 +110,12 @@ class GaugeMethods(MetricMethods):
 
 
 class RegistryMethods:
-    """CollectorRegistry's."""
+    """CollectorRegistry's: the exposition reads the collectors itself."""
+
+    def collect(self):
+        """Yield the metric families of every collector."""
+        for collector in list(self._collectors):
+            yield from collector.collect()
 
     def unregister(self, collector):
         """Remove a collector."""

@@ -33,7 +33,7 @@ def _series(name, typ):
 class CollectorRegistry:
     """Collectors in registration order; any object with collect() can join."""
 
-    _methods = "RegistryMethods"  # in methods.py: unregister, restricted_registry, ...
+    _methods = "RegistryMethods"  # in methods.py: collect, unregister, ...
     __getattr__ = load_method  # a board loads those on first use
 
     def __init__(self, auto_describe=False):
@@ -67,11 +67,6 @@ class CollectorRegistry:
                 self._names[name] = collector
             if collector not in self._collectors:  # a nameless collector may come twice
                 self._collectors.append(collector)
-
-    def collect(self):
-        """Yield the metric families of every collector."""
-        for collector in list(self._collectors):
-            yield from collector.collect()
 
 
 REGISTRY = CollectorRegistry(auto_describe=True)

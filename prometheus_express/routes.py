@@ -1,9 +1,8 @@
 """Requests other than a plain scrape: basic auth, OPTIONS, other methods, the favicon,
 the ?name[]= filter, and a request body. MetricsServer loads this on the first such request.
 
-route(server, request, response)
+route(server, client, request, response)
 names = query_names("name[]=boots&name[]=temperature_celsius")
-read_body(server, client, length)
 """
 
 from . import _sockets
@@ -13,8 +12,10 @@ from .http import Reject
 _ALLOW = "GET, HEAD, OPTIONS"
 
 
-def route(server, request, response):
+def route(server, client, request, response):
     """Answer a request that is not a plain GET or HEAD of the metrics page."""
+    if request.length:
+        _read_body(server, client, request.length - (len(client.head) - client.end))
     if server._auth is not None and request.authorization != server._auth:
         raise Reject(401, 'WWW-Authenticate: Basic realm="metrics"\r\n')
     if request.method == "OPTIONS":
@@ -31,7 +32,7 @@ def route(server, request, response):
         server._metrics(request, response, registry)
 
 
-def read_body(server, client, remaining):
+def _read_body(server, client, remaining):
     """Read a request body (bounded) and throw it away: left unread, it makes close() send
     RST, and the client may lose the answer."""
     remaining = min(remaining, server.max_body)

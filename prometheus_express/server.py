@@ -36,7 +36,7 @@ class MetricsServer:
     write_timeout = 5.0  # seconds to send one response
     max_head = 2048  # bytes of request head; a longer one gets 431
     max_body = 65536  # bytes of request body read (and dropped) before answering
-    max_clients = 4  # connections waiting for their heads; see _make_room()
+    max_clients = 4  # connections waiting for their heads; see recovery.make_room()
     buffer_size = 1024  # the one response buffer
     backlog = 16  # the listen() queue; the OS may allow fewer (WIZnet: 1)
     max_accept_errors = 5  # accept() failures in a row before the listener is rebuilt
@@ -54,7 +54,9 @@ class MetricsServer:
         self_metrics=False,
     ):
         if self.buffer_size < MIN_BUFFER:
-            raise ValueError("buffer_size must be at least %d" % MIN_BUFFER)
+            from .errors import buffer_too_small
+
+            raise buffer_too_small(MIN_BUFFER)
         self.registry = registry
         self.port = port
         self.addr = addr
@@ -209,46 +211,37 @@ class MetricsServer:
                 request = Request(client.head[: client.end])
                 response.head_only = request.method == "HEAD"
                 response.chunked = request.version == "HTTP/1.1"
-                if request.length:  # not a scrape: a body to read first, and the rest
-                    from .routes import read_body
+                if (
+                    request.method in ("GET", "HEAD")
+                    and not request.length
+                    and not request.query
+                    and request.path != "/favicon.ico"
+                    and self._auth is None
+                ):
+                    self._metrics(request, response, self.registry)
+                else:  # a body, ?name[], the favicon, OPTIONS, another method, or auth
+                    from .routes import route
 
-                    read_body(self, client, request.length - (len(client.head) - client.end))
-                self._route(request, response)
+                    route(self, client, request, response)
             except Reject as e:
                 status = e.args[0]
                 self._count("unauthorized" if status == 401 else "bad_request")
                 response.simple(status, e.args[1] if len(e.args) > 1 else "")
-            self._linger(sock)
+            # Pipelined requests, or a body sent after the head: drain what is already here.
+            # The answer is out: a failure now is no failed request.
+            try:
+                budget = self.max_body
+                while budget > 0:
+                    n = _sockets.recv_into(sock, self._view)
+                    if not n:
+                        break
+                    budget -= n
+            except Exception:
+                pass
         except Exception as e:  # the client is gone, or too slow: the next one is served
             self._count(e)
         finally:
             _sockets.close(sock)
-
-    def _linger(self, sock):
-        # Pipelined requests, or a body sent after the head: drain what is already here.
-        # The answer is out: a failure now is no failed request.
-        budget = self.max_body
-        try:
-            while budget > 0:
-                n = _sockets.recv_into(sock, self._view)
-                if not n:
-                    return
-                budget -= n
-        except Exception:
-            pass
-
-    def _route(self, request, response):
-        if (
-            request.method in ("GET", "HEAD")
-            and self._auth is None
-            and not request.query
-            and request.path != "/favicon.ico"
-        ):
-            self._metrics(request, response, self.registry)
-        else:
-            from .routes import route
-
-            route(self, request, response)
 
     def _metrics(self, request, response, registry):
         from .negotiation import choose_format
