@@ -3,7 +3,7 @@
     harness = compile_harness(workdir)                  # mp_import.mpy and mp_heap.mpy
     run = scenario(micropython, tree, harness, "ours_typical")
     run.retained, run.qstrs, run.modules                # bytes kept, qstrs added, modules loaded
-    smallest_heap(micropython, tree, harness, "ours_exporter")   # least -X heapsize, to 256 B
+    smallest_heap(micropython, tree, harness, "ours")    # least -X heapsize, to 256 B
 
 Shared by `make bench` (Figure 2) and tests/packaging/test_memory_budget.py, so the budget test
 checks exactly the figures the bench prints. The harness runs compiled: its own compile would
@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-HARNESS = ("mp_import", "mp_heap")
+HARNESS = ("mp_import", "mp_heap", "mp_board")
 EXPORTERS = ("ours_exporter", "peer_exporter")  # they take a free port
 
 
@@ -40,12 +40,12 @@ def free_port():
 class Run:
     """What one scenario process printed."""
 
-    def __init__(self, code, output):
+    def __init__(self, code, output, done="RESULT"):
         self.code = code
         self.output = output
         lines = output.splitlines()
+        self.ok = code == 0 and any(line.startswith(done) for line in lines)
         results = [line.split()[1:] for line in lines if line.startswith("RESULT")]
-        self.ok = code == 0 and bool(results)
         values = [int(v) for v in results[0]] if results else [None] * 4
         self.retained, self.peak, self.peak_known, self.time_us = values
         counts = [int(n) for n in re.findall(r"n_qstr=(\d+)", output)]
@@ -56,9 +56,18 @@ class Run:
         other = [
             line
             for line in lines
-            if line.strip() and not line.startswith(("RESULT", "MODULES", "qstr pool"))
+            if line.strip() and not line.startswith(("RESULT", "MODULES", "qstr pool", "ANSWERED"))
         ]
         self.error = (other or ["exit %d" % code])[-1]
+
+
+def _micropython(cmd, tree, harness):
+    # `-m` puts the current folder first on the path: the tree, which holds the package, so
+    # each module's __file__ (a qstr in RAM) is as short as a board's /lib/... path, whatever
+    # folder the tree is in. The harness comes from MICROPYPATH.
+    env = dict(os.environ, MICROPYPATH=str(harness))
+    proc = subprocess.run(cmd, env=env, cwd=str(tree), capture_output=True, text=True)
+    return proc.returncode, proc.stdout + proc.stderr
 
 
 def scenario(micropython, tree, harness, name, leave=-1, args=(), heap=None, romfs=None):
@@ -72,10 +81,7 @@ def scenario(micropython, tree, harness, name, leave=-1, args=(), heap=None, rom
     if name in EXPORTERS and not args:
         args = (free_port(),)
     cmd += [name, str(leave)] + [str(a) for a in args]
-    env = dict(os.environ, MICROPYPATH="%s:%s" % (tree, harness))
-    # cwd: `-m` puts the current folder first on the path; the harness holds no package.
-    proc = subprocess.run(cmd, env=env, cwd=str(harness), capture_output=True, text=True)
-    return Run(proc.returncode, proc.stdout + proc.stderr)
+    return Run(*_micropython(cmd, tree, harness))
 
 
 def completes(run):
@@ -87,11 +93,14 @@ def completes(run):
     return run.ok
 
 
-def smallest_heap(micropython, tree, harness, name, step=256, romfs=None):
-    """The least -X heapsize, to within step bytes, in which the scenario completes."""
+def smallest_heap(micropython, tree, harness, who, step=256):
+    """The least -X heapsize, to within step bytes, in which the exporter board program
+    (bench/mp_board.py, ours or peer) completes its scrape."""
 
     def fits(heap):
-        return completes(scenario(micropython, tree, harness, name, heap=heap, romfs=romfs))
+        cmd = [str(micropython), "-X", "heapsize=%d" % heap, "-m", "mp_board", who]
+        cmd.append(str(free_port()))
+        return completes(Run(*_micropython(cmd, tree, harness), done="ANSWERED"))
 
     lo, hi = 4096, 16384
     while not fits(hi):

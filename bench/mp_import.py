@@ -17,6 +17,7 @@ import sys
 import time
 
 import micropython
+import mp_board
 from mp_heap import fill
 
 KEEP = []  # what a scenario keeps alive, as a board's main loop would
@@ -57,69 +58,12 @@ def ours_import(modules):
     import prometheus_express  # noqa: F401
 
 
-# Prometheus' own scrape request: its Accept header asks for OpenMetrics first.
-SCRAPE = (
-    b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: Prometheus/3.0.1\r\n"
-    b"Accept: application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
-    b"application/openmetrics-text;version=0.0.1;q=0.5,"
-    b"text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,"
-    b"*/*;q=0.2\r\nX-Prometheus-Scrape-Timeout-Seconds: 10\r\nAccept-Encoding: gzip\r\n\r\n"
-)
-
-
-def _board_metrics(pe, **registry):
-    # What a typical board exports: a counter, and a gauge per sensor.
-    boots = pe.Counter("boots", "Times the board started", **registry)
-    temp = pe.Gauge("temperature_celsius", "Air temperature", ["sensor"], **registry)
-    boots.inc()
-    temp.labels("bme280").set(21.5)
-    KEEP.append(boots)
-    KEEP.append(temp)
-
-
-def _scraper(port):
-    # A client in this process: connected and its request sent before the server reads it.
-    import socket
-
-    client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    client.connect(socket.getaddrinfo("127.0.0.1", port)[0][-1])
-    client.send(SCRAPE)
-    return client
-
-
-def _read_all(client):
-    got = 0
-    while True:
-        data = client.recv(256)
-        if not data:
-            break
-        got += len(data)
-    client.close()
-    if not got:  # the server drops a request it has no memory for, and serves on
-        print("NO ANSWER: the scrape got no answer")
-        raise SystemExit(1)
-
-
 def ours_typical(modules):
-    import prometheus_express as pe
-
-    _board_metrics(pe)
-    pe.generate_latest()
+    KEEP.extend(mp_board.ours_typical())
 
 
 def ours_exporter(modules):
-    # The typical board, serving its metrics: one Prometheus scrape answered by poll().
-    import prometheus_express as pe
-
-    _board_metrics(pe)
-    pe.generate_latest()
-    port = int(modules[0])
-    server = pe.MetricsServer(port, "127.0.0.1")
-    KEEP.append(server)
-    client = _scraper(port)
-    while not server.poll():
-        pass
-    _read_all(client)
+    KEEP.extend(mp_board.ours_exporter(int(modules[0])))
 
 
 def ours_all(modules):
@@ -152,48 +96,11 @@ def peer_import(modules):
 
 
 def peer_typical(modules):
-    # 0.0.4's API: metrics join an explicit registry, render() gives lines.
-    import prometheus_express as pe
-
-    registry = pe.CollectorRegistry(namespace="")
-    boots = pe.Counter("boots", "Times the board started", registry=registry)
-    temp = pe.Gauge("temperature_celsius", "Air temperature", ["sensor"], registry=registry)
-    boots.inc(1)
-    temp.labels("bme280").set(21.5)
-    "\n".join(registry.render())
-    KEEP.append(registry)
+    KEEP.extend(mp_board.peer_typical())
 
 
 def peer_exporter(modules):
-    # 0.0.4's exporter: a blocking accept() answers the one waiting scrape.
-    import prometheus_express as pe
-
-    registry = pe.CollectorRegistry(namespace="")
-    boots = pe.Counter("boots", "Times the board started", registry=registry)
-    temp = pe.Gauge("temperature_celsius", "Air temperature", ["sensor"], registry=registry)
-    boots.inc(1)
-    temp.labels("bme280").set(21.5)
-    "\n".join(registry.render())
-    port = int(modules[0])
-    # start_http_server's socket, bound as the unix port needs: its bind() takes only
-    # getaddrinfo's address, not the (host, port) tuple 0.0.4 passes.
-    import socket
-
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(socket.getaddrinfo("127.0.0.1", port)[0][-1])
-    listener.listen(2)
-    server = pe.Server(listener)
-
-    def metrics(headers, body):
-        return {"status": "200 OK", "content": "\n".join(registry.render())}
-
-    router = pe.Router([("GET", "/metrics", metrics)])
-    KEEP.append(registry)
-    KEEP.append(server)
-    KEEP.append(router)
-    client = _scraper(port)
-    server.accept(router)
-    _read_all(client)
+    KEEP.extend(mp_board.peer_exporter(int(modules[0])))
 
 
 def module(modules):

@@ -192,18 +192,19 @@ def figure_imports(tree_sets):
                 % (label, kept["kept"] / KB, goal, goal_32, verdict(kept["kept"] <= goal * KB))
             )
     heaps = {}
-    for who, name in (("ours", "ours_exporter"), ("peer", "peer_exporter")):
+    for who in ("ours", "peer"):
         if tree_sets[who]:
             try:
                 tree = tree_sets[who][".mpy"]
                 mp = trees.tool("micropython")
-                heaps[who] = board_memory.smallest_heap(mp, tree, harness, name)
+                heaps[who] = board_memory.smallest_heap(mp, tree, harness, who)
             except RuntimeError as e:
-                errors.append("smallest heap of %s: %s" % (name, e))
+                errors.append("smallest heap of the %s exporter board: %s" % (who, e))
     if heaps.get("ours"):
         peer_heap = heaps.get("peer")
         notes(
-            "exporter board from .mpy completes in -X heapsize=%.1f KB (0.0.4: %s, ratio %s)"
+            "exporter board program (bench/mp_board.py) from .mpy completes in -X heapsize=%.1f KB"
+            " (0.0.4: %s, ratio %s)"
             % (
                 heaps["ours"] / KB,
                 "%.1f KB" % (peer_heap / KB) if peer_heap else "n/a",
