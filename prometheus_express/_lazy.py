@@ -30,20 +30,24 @@ def load(namespace, name):
     """The value of a lazy name, kept in namespace (the globals of the package or of one of
     its modules); else the package's submodule of that name; else AttributeError."""
     package = __name__[: __name__.rfind(".")]
-    # The table is needed only until a name is found, and each is looked up once: this
-    # module leaves sys.modules and the package, so a board does not keep it in RAM.
-    sys.modules.pop(__name__, None)
-    sys.modules[package].__dict__.pop("_lazy", None)
-    for module, names in _LAZY:
-        if name in names.split():
-            value = getattr(__import__(package + "." + module, None, None, (name,)), name)
-            namespace[name] = value  # found once, then an ordinary attribute
-            return value
-    where = namespace["__name__"]
-    if where == package:
-        # MicroPython: `from prometheus_express import histogram` asks here first.
-        try:
-            return __import__(package + "." + name, None, None, (name,))
-        except ImportError:
-            pass
-    raise AttributeError("module %r has no attribute %r" % (where, name))
+    try:
+        for module, names in _LAZY:
+            if name in names.split():
+                value = getattr(__import__(package + "." + module, None, None, (name,)), name)
+                namespace[name] = value  # found once, then an ordinary attribute
+                return value
+        where = namespace["__name__"]
+        if where == package:
+            # MicroPython: `from prometheus_express import histogram` asks here first.
+            try:
+                return __import__(package + "." + name, None, None, (name,))
+            except ImportError:
+                pass
+        raise AttributeError("module %r has no attribute %r" % (where, name))
+    finally:
+        # The table is needed only until a name is found, and each is looked up once: this
+        # module then leaves sys.modules and the package, so a board does not keep it in RAM.
+        # Not before: the import above may ask again (`from . import _sockets`), and finds
+        # this module still loaded.
+        sys.modules.pop(__name__, None)
+        sys.modules[package].__dict__.pop("_lazy", None)
