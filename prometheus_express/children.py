@@ -11,10 +11,13 @@ from .exposition import newlines
 def str_values(values):
     # Label values as a tuple of str, CR and CRLF read as newlines: the formats
     # cannot carry a CR, so "a\r" and "a\n" are one series. No new tuple in the
-    # usual case.
+    # usual case. Plain loops: on a board each generator is one more function in RAM.
     for v in values:
         if not isinstance(v, str) or "\r" in v:
-            return tuple(newlines(str(v)) for v in values)
+            fixed = []
+            for value in values:
+                fixed.append(newlines(str(value)))
+            return tuple(fixed)
     return values
 
 
@@ -29,7 +32,10 @@ def parent_labelnames(metric):
 def labels(metric, values, kwargs):
     names = parent_labelnames(metric)
     if kwargs and not values and sorted(kwargs) == sorted(names):
-        values = tuple(kwargs[n] for n in names)
+        ordered = []
+        for name in names:
+            ordered.append(kwargs[name])
+        values = tuple(ordered)
     elif kwargs or len(values) != len(names):
         from . import errors
 

@@ -32,8 +32,8 @@ class MetricsServer:
     Limits are class attributes: set them on the class or the instance before use.
     """
 
-    read_timeout = 2.0  # seconds from connect until the request head must be complete
-    write_timeout = 5.0  # seconds to send one response
+    read_timeout = 2  # seconds from connect until the request head must be complete
+    write_timeout = 5  # seconds to send one response
     max_head = 2048  # bytes of request head; a longer one gets 431
     max_body = 65536  # bytes of request body read (and dropped) before answering
     max_clients = 4  # connections waiting for their heads; see recovery.make_room()
