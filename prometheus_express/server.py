@@ -120,7 +120,15 @@ class MetricsServer:
         """Answer at most one request; return True if one was answered. Never waits for a client."""
         if self._closed:
             return False
-        self._accept()
+        try:
+            self._accept()
+        except Exception as e:
+            # The fault handling (recovery.py) loads on the first fault, and may find no file
+            # descriptor or memory left to load with: the fault is often exactly that. The
+            # oldest connection still sending its head goes, which frees both.
+            self._count(e)
+            if self._clients:
+                self._drop(self._clients[0])
         for client in list(self._clients):
             try:
                 if self._receive(client):

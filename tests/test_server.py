@@ -6,6 +6,8 @@ socket was closed exactly once, that no fake saw a call that would have hung a r
 Bodies are compared with the library's own whole-page renderers: that checks the transport.
 """
 
+import sys
+
 from fakesock import (
     CPYTHON,
     ESP32S2,
@@ -22,7 +24,7 @@ from fakesock import (
     Pause,
     run,
 )
-from support import board_registry, raises
+from support import Unloaded, board_registry, raises
 
 from prometheus_express import CollectorRegistry, Gauge
 from prometheus_express.exposition import generate_latest as text_page
@@ -282,6 +284,24 @@ def test_pico_w_out_of_sockets_frees_one():
         for c in idle:
             assert c.received == bytearray()
         rig.server.read_timeout = 0.05
+
+
+def test_fault_handling_that_cannot_load_does_not_stop_the_server():
+    # Out of file descriptors (the unix port, CPython) or of memory, recovery.py cannot load
+    # just when accept() fails: the oldest waiting connection goes instead, poll() raises
+    # nothing, and the server serves on.
+    with _Rig(CPYTHON) as rig:
+        silent = rig.pool.connect([])
+        run(rig.server, lambda: silent.sock is not None)
+        with Unloaded("prometheus_express.recovery"):
+            sys.modules["prometheus_express.recovery"] = None  # any import of it fails
+            try:
+                rig.pool.accept_errors.append(OSError(24, "EMFILE"))  # 24 on every platform
+                rig.server.poll()
+            finally:
+                del sys.modules["prometheus_express.recovery"]
+        assert silent.closes == 1
+        assert rig.pool.accept_errors == []
 
 
 # -- recv() ---------------------------------------------------------------------------------

@@ -164,6 +164,7 @@ class MicroPythonServer:
         sndbuf=4096,
         report=1000,
         nofile=None,
+        preload=0,
     ):
         need(MICROPYTHON, "the MicroPython unix port (make setup)")
         self.name = name
@@ -187,6 +188,7 @@ class MicroPythonServer:
             "value": value,
             "sndbuf": sndbuf,
             "report": report,
+            "preload": preload,
             "stop": self.stop_file,
             "lifetime": 900,  # an orphan (the test process killed) still goes away
         }

@@ -56,7 +56,7 @@ def test_soak_micropython():
     kinds = sorted(WEIGHTS)
     weights = [WEIGHTS[k] for k in kinds]
     with live.running(
-        "micropython", read_timeout=0.3, write_timeout=0.3, big=16, report=1000
+        "micropython", read_timeout=0.3, write_timeout=0.3, big=16, report=1000, preload=1
     ) as server:
         request = live.prometheus_request(server.port)
         first = live.scrape(server)  # checked in full; later scrapes must equal it
