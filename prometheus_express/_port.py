@@ -17,9 +17,8 @@ except ImportError:
 try:
     from _thread import allocate_lock
 except ImportError:  # CircuitPython: no threads, nothing to guard
-    allocate_lock = None
 
-    class _NoLock:
+    class allocate_lock:  # noqa: N801  (stands in for the function: a lock that never waits)
         def __enter__(self):
             return self
 
@@ -58,14 +57,10 @@ def wall_time():
     return now if now >= _PLAUSIBLE else None
 
 
-def new_lock():
-    """A lock where threads exist (CPython's exporter thread), else a no-op."""
-    return allocate_lock() if allocate_lock else _NoLock()
-
-
-# One lock for every metric value: CPython's exporter thread reads while the program writes.
-# A lock per value would cost RAM on a board for nothing.
-LOCK = new_lock()
+# One lock for every metric value and every registry: CPython's exporter thread reads while
+# the program writes. A lock per value would cost RAM on a board for nothing. Nothing that
+# holds it takes another lock or calls a user's code, so sharing it cannot deadlock.
+LOCK = allocate_lock()
 
 # MicroPython and CircuitPython keep every loaded function in RAM, so there the methods a
 # board seldom calls load on first use (methods.py); elsewhere they are there from import on.

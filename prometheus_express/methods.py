@@ -119,7 +119,7 @@ class RegistryMethods:
 
     def unregister(self, collector):
         """Remove a collector."""
-        with self._lock:
+        with LOCK:
             if collector not in self._collectors:
                 raise KeyError("%s is not registered" % (collector,))
             self._collectors.remove(collector)

@@ -4,7 +4,7 @@ registry = CollectorRegistry()
 Counter("boots", "Boots", registry=registry)
 """
 
-from ._port import BOARD, load_method, new_lock
+from ._port import BOARD, LOCK, load_method
 
 
 def _series(name, typ):
@@ -40,7 +40,6 @@ class CollectorRegistry:
         self._collectors = []  # a list: MicroPython dicts do not keep order
         self._names = {}  # series name -> collector
         self._auto_describe = auto_describe
-        self._lock = new_lock()
 
     def register(self, collector):
         """Add a collector; ValueError if it would duplicate a time series."""
@@ -53,7 +52,7 @@ class CollectorRegistry:
             names = []
             for m in describe() if describe else ():
                 names += _series(m.name, m.type)
-        with self._lock:
+        with LOCK:
             # Plain loops: on MicroPython each comprehension is one more function in RAM.
             duplicates = []
             for name in names:

@@ -50,8 +50,8 @@ def test_seconds_since_is_never_negative():
     assert _port.seconds_since(_port.ticks()) >= 0
 
 
-def test_new_lock_is_a_context_manager():
-    lock = _port.new_lock()
+def test_the_lock_is_a_context_manager():
+    lock = _port.LOCK
     with lock:
         entered = True
     assert entered
