@@ -102,10 +102,14 @@ def smallest_heap(micropython, tree, harness, who, step=256):
         cmd.append(str(free_port()))
         return completes(Run(*_micropython(cmd, tree, harness), done="ANSWERED"))
 
-    lo, hi = 4096, 16384
+    return bisect(fits, 4096, 16384, step)
+
+
+def bisect(fits, lo, hi, step, cap=1 << 24):
+    """The least value in (lo, hi] for which fits() holds, to within step; None past cap."""
     while not fits(hi):
         lo, hi = hi, hi * 2
-        if hi > 1 << 24:
+        if hi > cap:
             return None
     while hi - lo > step:
         mid = (lo + hi) // 2

@@ -40,21 +40,6 @@ def micropython(tree, script, args, heap=None):
     return proc.returncode, results, (other or ["exit %d" % proc.returncode])[-1]
 
 
-def bisect(fits, lo, hi, step, cap=1 << 24):
-    """The least value in (lo, hi] for which fits() holds, to within step; None past cap."""
-    while not fits(hi):
-        lo, hi = hi, hi * 2
-        if hi > cap:
-            return None
-    while hi - lo > step:
-        mid = (lo + hi) // 2
-        if fits(mid):
-            hi = mid
-        else:
-            lo = mid
-    return hi
-
-
 # -- Figure 2: board memory --------------------------------------------------------------------
 
 KINDS = (".py", ".mpy", "romfs")  # the columns' installs; trees.py says which exist
@@ -112,7 +97,7 @@ def _cell(harness, tree, name, args, errors):
         return board_memory.completes(_run(harness, tree, name, args, leave, heap=KB * KB))
 
     try:
-        free = bisect(fits, 0, 4 * KB, 64)
+        free = board_memory.bisect(fits, 0, 4 * KB, 64)
     except RuntimeError as e:
         errors.append("%s from %s with ballast: %s" % (name, tree.name, e))
         free = None

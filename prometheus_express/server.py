@@ -11,8 +11,9 @@ from .http import MIN_BUFFER, Reject, Request, Response, Timeout, head_end
 from .registry import REGISTRY
 
 # What a board's exporter rarely needs loads on first use: recovery (bind retries, accept
-# errors, listener rebuilds, eviction), routes (auth, OPTIONS, 405, favicon, ?name[]) and stats
-# (self_metrics=True). A plain scrape on a healthy network touches none of them.
+# errors, listener rebuilds, eviction), routes (auth, OPTIONS, 405, favicon, ?name[], request
+# bodies), stats (self_metrics=True), and serve_forever() and shutdown() (methods). A plain
+# scrape on a healthy network, answered by poll(), touches none of them.
 
 _METHOD_START = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n"
 
