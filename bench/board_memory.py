@@ -66,7 +66,12 @@ def _micropython(cmd, tree, harness):
     # each module's __file__ (a qstr in RAM) is as short as a board's /lib/... path, whatever
     # folder the tree is in. The harness comes from MICROPYPATH.
     env = dict(os.environ, MICROPYPATH=str(harness))
-    proc = subprocess.run(cmd, env=env, cwd=str(tree), capture_output=True, text=True)
+    try:
+        proc = subprocess.run(
+            cmd, env=env, cwd=str(tree), capture_output=True, text=True, timeout=60
+        )
+    except subprocess.TimeoutExpired as e:  # never a board's answer: report it as a failure
+        return -1, "TIMEOUT after %s s" % e.timeout
     return proc.returncode, proc.stdout + proc.stderr
 
 
