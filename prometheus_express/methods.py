@@ -143,27 +143,6 @@ class RegistryMethods:
         return None
 
 
-class ServerMethods:
-    """MetricsServer's: a board usually calls poll() from its own loop instead."""
-
-    _running = False
-
-    def serve_forever(self):
-        """Serve until shutdown() or close()."""
-        self._running = True
-        try:
-            while self._running and not self._closed:
-                if not self.poll():
-                    self._idle()
-        finally:
-            self._running = False
-            self.close()
-
-    def shutdown(self):
-        """Stop serve_forever() (which then closes the server), as client_python's server does."""
-        self._running = False
-
-
 def attach(cls, name=None):
     """Give cls the seldom-used methods of its kind; True if it then has `name`."""
     methods = globals()[cls._methods]

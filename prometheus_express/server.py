@@ -6,14 +6,13 @@ while True:
 """
 
 from . import _sockets
-from ._port import BOARD, load_method, seconds_since, ticks
+from ._port import seconds_since, ticks
 from .http import MIN_BUFFER, Reject, Request, Response, Timeout, head_end
 from .registry import REGISTRY
 
 # What a board's exporter rarely needs loads on first use: recovery (bind retries, accept
 # errors, listener rebuilds, eviction), routes (auth, OPTIONS, 405, favicon, ?name[], request
-# bodies), stats (self_metrics=True), and serve_forever() and shutdown() (methods). A plain
-# scrape on a healthy network, answered by poll(), touches none of them.
+# bodies) and stats (self_metrics=True). A plain scrape on a healthy network touches none.
 
 _METHOD_START = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n"
 
@@ -42,9 +41,6 @@ class MetricsServer:
     backlog = 16  # the listen() queue; the OS may allow fewer (WIZnet: 1)
     max_accept_errors = 5  # accept() failures in a row before the listener is rebuilt
 
-    _methods = "ServerMethods"  # in methods.py: serve_forever, shutdown
-    __getattr__ = load_method  # a board that calls poll() from its loop never loads them
-
     def __init__(
         self,
         port,
@@ -72,6 +68,7 @@ class MetricsServer:
         self._listener = None
         self._failures = 0
         self._paused = None  # (since, seconds) while accept() backs off
+        self._running = False
         self._closed = False
         self._stats = None
         try:
@@ -142,6 +139,21 @@ class MetricsServer:
                 self._count(e)
                 self._drop(client)
         return False
+
+    def serve_forever(self):
+        """Serve until shutdown() or close()."""
+        self._running = True
+        try:
+            while self._running and not self._closed:
+                if not self.poll():
+                    self._idle()
+        finally:
+            self._running = False
+            self.close()
+
+    def shutdown(self):
+        """Stop serve_forever() (which then closes the server), as client_python's server does."""
+        self._running = False
 
     def close(self):
         """Close the listener and every client socket; the server cannot serve again."""
@@ -273,12 +285,6 @@ class MetricsServer:
         response.finish()
         if self._stats:
             self._stats.scrapes.inc()
-
-
-if not BOARD:  # dir() and help() list every method
-    from .methods import attach
-
-    attach(MetricsServer)
 
 
 def start_http_server(port, addr="0.0.0.0", registry=REGISTRY, socket_pool=None, **options):
