@@ -82,10 +82,6 @@ class CounterMethods(MetricMethods):
 
 
 class GaugeMethods(MetricMethods):
-    def dec(self, amount=1):
-        """Decrement by amount."""
-        self.inc(-amount)
-
     def set_to_current_time(self):
         """Set to the current Unix time in seconds."""
         self.set(unix_time())

@@ -218,6 +218,10 @@ class Gauge(MetricWrapperBase):
         with LOCK:
             self._value = _add(self._value, amount)
 
+    def dec(self, amount=1):
+        """Decrement by amount."""
+        self.inc(-amount)
+
     def set(self, value):
         """Set to value."""
         self._raise_if_not_observable()
