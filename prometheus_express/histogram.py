@@ -12,7 +12,10 @@ from .registry import REGISTRY
 
 class _Observer(MetricWrapperBase):
     def _check(self, amount):
+        # Before anything changes: a bad amount leaves the count, sum and buckets as they were.
         self._raise_if_not_observable()
+        if not isinstance(amount, (int, float)):  # as client_python: a str is no amount
+            raise TypeError("%s observes numbers, not %r" % (self, amount))
         if amount != amount:  # OpenMetrics forbids a NaN _sum
             raise ValueError("Cannot observe NaN in %s" % self)
 

@@ -38,7 +38,10 @@ class MetricMethods:
                 raise ValueError("Unknown label names: %s; expected %s" % (k, list(names)))
         if not labels:
             return
-        want = [(names.index(k), str(labels[k])) for k in labels]
+        from .exposition import newlines
+
+        # Values as labels() stores them: str, with CR and CRLF read as newlines.
+        want = [(names.index(k), newlines(str(labels[k]))) for k in labels]
         with LOCK:
             for child in list(self._children):
                 values = child._labelvalues

@@ -256,3 +256,20 @@ def test_histogram_rendering():
         "h_count 1.0",
         "h_sum 2.0",
     ]
+
+
+def test_a_bad_amount_changes_nothing():
+    # client_python raises TypeError for a str; nothing may be counted or summed before that.
+    r = CollectorRegistry()
+    h = Histogram("h", "d", buckets=(1, 2), registry=r)
+    s = Summary("s", "d", registry=r)
+    for bad in ("1.5", "x", None, "2.5"):
+        raises(TypeError, h.observe, bad)
+        raises(TypeError, s.observe, bad)
+    h.observe(1)
+    s.observe(1)
+    assert r.get_sample_value("h_count") == 1
+    assert r.get_sample_value("h_sum") == 1
+    assert r.get_sample_value("h_bucket", {"le": "1.0"}) == 1
+    assert r.get_sample_value("s_count") == 1
+    assert r.get_sample_value("s_sum") == 1

@@ -212,6 +212,17 @@ def test_remove_by_labels_matches_every_given_label():
     assert _value(r, "g", {"room": "attic", "sensor": "t2"}) is None
 
 
+def test_remove_by_labels_reads_a_carriage_return_as_labels_does():
+    # labels() stores "a\r" as "a\n" (the formats cannot carry a CR): the same value finds it.
+    r = CollectorRegistry()
+    g = Gauge("g", "d", ["room", "sensor"], registry=r)
+    g.labels("attic\r", "t1").set(1)
+    g.labels("cellar", "t1").set(2)
+    g.remove_by_labels({"room": "attic\r"})
+    assert _value(r, "g", {"room": "attic\n", "sensor": "t1"}) is None
+    assert _value(r, "g", {"room": "cellar", "sensor": "t1"}) == 2
+
+
 def test_remove_by_labels_with_no_labels_removes_nothing():
     # client_python documents an empty dict as a no-op ("no operation"), not "match all".
     r = CollectorRegistry()

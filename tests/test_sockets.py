@@ -1,5 +1,6 @@
 """prometheus_express._sockets: every port's socket quirks behind a few calls, on fake ports."""
 
+import sys
 import time
 
 from fakesock import (
@@ -380,8 +381,15 @@ def test_wait_on_sockets_it_cannot_poll_returns():
     pool = FakePool(CPYTHON)
     conn = pool.connected([])
     for _ in range(3):
-        s.wait((conn,), (conn,), 0.01)
-        s.wait((), (), 0.001)
+        assert s.wait((conn,), (conn,), 0.01) is None  # it sleeps instead of raising
+        assert s.wait((), (), 0.001) is None
+    assert conn.closes == 0
+    assert pool.violations == []
+    if sys.implementation.name == "cpython":
+        # poll() cannot register these sockets at all (as with CircuitPython's socketpool):
+        # polling is off for good. MicroPython registers them and fails in poll() instead,
+        # which sleeps that once.
+        assert s._pollable is False
 
 
 def test_wait_on_a_real_socket():
