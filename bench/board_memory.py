@@ -7,13 +7,15 @@
 
 Shared by `make bench` (Figure 2) and tests/packaging/test_memory_budget.py, so the budget test
 checks exactly the figures the bench prints. The harness runs compiled: its own compile would
-otherwise be part of the heap a scenario needs.
+otherwise be part of the heap a scenario needs. Every path a run sees is relative (see _stage):
+paths are qstrs in RAM, and a figure must not depend on where the checkout lives.
 """
 
 import os
 import re
 import socket
 import subprocess
+import zlib
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -26,7 +28,8 @@ def compile_harness(workdir, mpy_cross="mpy-cross"):
     out = Path(workdir) / "harness"
     out.mkdir(parents=True, exist_ok=True)
     for name in HARNESS:
-        cmd = [mpy_cross, "-o", str(out / (name + ".mpy")), str(BENCH / (name + ".py"))]
+        source = name + ".py"  # -s: the same source name inside, wherever bench/ is
+        cmd = [mpy_cross, "-o", str(out / (name + ".mpy")), "-s", source, str(BENCH / source)]
         subprocess.run(cmd, check=True, capture_output=True)
     return out
 
@@ -61,14 +64,31 @@ class Run:
         self.error = (other or ["exit %d" % code])[-1]
 
 
+def _stage(tree, harness):
+    """A folder holding the harness and the tree's package side by side (links), to run in."""
+    # MICROPYPATH's entries, every module's __file__ and the arguments are qstrs: run from
+    # here with an empty MICROPYPATH, `-m` finds both in the current folder by short relative
+    # paths, as a board finds /lib/..., and the figures do not depend on where the checkout or
+    # the temporary folders are.
+    tree = Path(tree)
+    stage = Path(harness).parent / ("stage-%08x" % zlib.crc32(str(tree.resolve()).encode()))
+    if not stage.exists():
+        stage.mkdir()
+        for f in sorted(Path(harness).iterdir()):
+            (stage / f.name).symlink_to(f.resolve())
+        package = tree / "prometheus_express"
+        if package.is_dir():
+            (stage / package.name).symlink_to(package.resolve())
+        for image in sorted(tree.glob("*.romfs")):  # a romfs run's package, mounted at /rom
+            (stage / image.name).symlink_to(image.resolve())
+    return stage
+
+
 def _micropython(cmd, tree, harness):
-    # `-m` puts the current folder first on the path: the tree, which holds the package, so
-    # each module's __file__ (a qstr in RAM) is as short as a board's /lib/... path, whatever
-    # folder the tree is in. The harness comes from MICROPYPATH.
-    env = dict(os.environ, MICROPYPATH=str(harness))
+    env = dict(os.environ, MICROPYPATH="")
     try:
         proc = subprocess.run(
-            cmd, env=env, cwd=str(tree), capture_output=True, text=True, timeout=60
+            cmd, env=env, cwd=str(_stage(tree, harness)), capture_output=True, text=True, timeout=60
         )
     except subprocess.TimeoutExpired as e:  # never a board's answer: report it as a failure
         return -1, "TIMEOUT after %s s" % e.timeout
@@ -81,8 +101,8 @@ def scenario(micropython, tree, harness, name, leave=-1, args=(), heap=None, rom
     if heap:
         cmd += ["-X", "heapsize=%d" % heap]
     cmd += ["-m", "mp_import"]
-    if romfs is not None:
-        cmd += ["--romfs", str(romfs)]
+    if romfs is not None:  # an image in the tree's folder, linked into the stage
+        cmd += ["--romfs", Path(romfs).name]
     if name in EXPORTERS and not args:
         args = (free_port(),)
     cmd += [name, str(leave)] + [str(a) for a in args]
