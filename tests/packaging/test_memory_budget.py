@@ -23,7 +23,7 @@ KB = 1024
 # Bytes kept, 64-bit unix port, .mpy files: import, a Counter, a Gauge with a labelled child,
 # generate_latest() (typical); then MetricsServer answering one Prometheus scrape (exporter).
 # The typical board meets its goal (17 KB). The exporter board's goal is 35 KB; its budget is
-# what it keeps today (35.8 KB).
+# what it keeps today (35.9 KB).
 BUDGET = {"ours_typical": 17 * KB, "ours_exporter": 36768}
 # The least -X heapsize in which the exporter board completes its scrape.
 EXPORTER_HEAP = 48 * KB
