@@ -102,9 +102,12 @@ def mpy_tree_state():
 
 
 def runtimes():
-    """The server runtimes to test: CPython, the unix port from .py, and from .mpy if built."""
+    """The server runtimes to test: CPython, the unix port from .py, and from .mpy if built.
+
+    Under CI the .mpy runtime is always tested: a missing or stale build then fails.
+    """
     names = ["cpython", "micropython"]
-    if MPY_TREE.is_dir():
+    if MPY_TREE.is_dir() or os.environ.get("CI"):
         names.append("micropython-mpy")
     return names
 
