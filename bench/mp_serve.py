@@ -76,7 +76,7 @@ def _stoppable(port, registry):
     class Stoppable(MetricsServer):
         def _metrics(self, request, response, registry):
             if request.path == STOP:
-                self.shutdown()
+                self.close()  # from the serving thread: serve_forever() ends after this answer
             MetricsServer._metrics(self, request, response, registry)
 
     return Stoppable(port, "127.0.0.1", registry)

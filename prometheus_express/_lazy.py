@@ -21,7 +21,8 @@ _LAZY = (
         " GaugeHistogramMetricFamily InfoMetricFamily StateSetMetricFamily UnknownMetricFamily",
     ),
     ("samples", "Sample Exemplar"),
-    ("server", "start_http_server MetricsServer await_http_request"),
+    ("server", "start_http_server MetricsServer"),
+    ("blocking", "await_http_request"),
     ("push", "push_to_gateway pushadd_to_gateway delete_from_gateway"),
 )
 

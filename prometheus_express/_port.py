@@ -26,24 +26,36 @@ except ImportError:  # CircuitPython: no threads, nothing to guard
             return False
 
 
-# A clock before this (2020-01-01) is a board that has not set its RTC yet.
-_PLAUSIBLE = const(1577836800)
+# Clocks on boards without long integers (CircuitPython's smallest builds) cannot hold Unix
+# time: time.time() and time.monotonic_ns() raise there, and so would loading any literal
+# above 2**30, which is why these count from 2000.
+_Y2K = const(946684800)  # 2000-01-01 in Unix time
+# A clock before 2020-01-01 (in seconds from 2000) is a board that has not set its RTC yet.
+_PLAUSIBLE_SINCE_Y2K = const(631152000)
 
 # Some MicroPython ports count wall time from 2000, not 1970. localtime, not
 # gmtime: CircuitPython has only localtime; a time zone can make it 1999 (or 1969).
-_EPOCH = 946684800 if time.localtime(0)[0] >= 1999 else 0
+_EPOCH = _Y2K if time.localtime(0)[0] >= 1999 else 0
 
 try:  # CPython, CircuitPython: integer nanoseconds
+    time.monotonic_ns()  # raises NotImplementedError without long integers
     ticks = time.monotonic_ns
 
     def seconds_since(start):
         return (time.monotonic_ns() - start) / 1e9
 
-except AttributeError:  # MicroPython: a wrapping millisecond clock; ticks_diff handles the wrap
-    ticks = time.ticks_ms
+except (AttributeError, NotImplementedError, OverflowError):
+    try:  # MicroPython: a wrapping millisecond clock; ticks_diff handles the wrap
+        ticks = time.ticks_ms
 
-    def seconds_since(start):
-        return max(time.ticks_diff(time.ticks_ms(), start), 0) / 1000
+        def seconds_since(start):
+            return max(time.ticks_diff(time.ticks_ms(), start), 0) / 1000
+
+    except AttributeError:  # CircuitPython without long integers: float seconds
+        ticks = time.monotonic
+
+        def seconds_since(start):
+            return time.monotonic() - start
 
 
 def unix_time():
@@ -53,8 +65,13 @@ def unix_time():
 
 def wall_time():
     """Unix time in seconds, or None while the board's clock is not plausible."""
-    now = unix_time()
-    return now if now >= _PLAUSIBLE else None
+    try:
+        now = unix_time()
+        if now - _Y2K >= _PLAUSIBLE_SINCE_Y2K:
+            return now
+    except (NotImplementedError, OverflowError):  # no long integers, so no Unix time
+        pass
+    return None
 
 
 # One lock for every metric value and every registry: CPython's exporter thread reads while

@@ -160,7 +160,7 @@ _pollable = select is not None and hasattr(select, "poll")
 
 
 def wait(readers, writers, seconds):
-    """Sleep until a socket may be ready or `seconds` pass."""
+    """Sleep until a socket may be ready or `seconds` pass; True if one polled ready."""
     global _pollable
     if _pollable:
         try:
@@ -169,10 +169,10 @@ def wait(readers, writers, seconds):
                 poller.register(sock, select.POLLIN)
             for sock in writers:
                 poller.register(sock, select.POLLOUT)
-            poller.poll(int(seconds * 1000))
-            return
+            return bool(poller.poll(int(seconds * 1000)))
         except (TypeError, AttributeError):  # these sockets cannot be polled: sleep from now on
             _pollable = False
         except Exception:  # a socket closed meanwhile: sleep this once
             pass
     time.sleep(min(seconds, 0.005))
+    return False

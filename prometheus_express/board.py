@@ -28,6 +28,19 @@ _PYTHON_HELP = "Python platform information"  # client_python's PlatformCollecto
 _PYTHON_LABELS = ("implementation", "major", "minor", "patchlevel", "version")
 
 
+def _float_ms():
+    # Milliseconds of uptime that this runtime's float still holds to the millisecond as
+    # seconds: 2**21 on a board with a 22-bit float (35 minutes), 2**23 with 24 bits (2.3
+    # hours), 2**52 with a double (143,000 years).
+    n = 1.0
+    while n + 1.0 != n:
+        n *= 2
+    return int(n) // 2
+
+
+_FLOAT_MS = _float_ms()
+
+
 def _python_info():
     # The label values of python_info, as client_python's PlatformCollector names them.
     impl = sys.implementation
@@ -128,14 +141,22 @@ class BoardCollector:
 
     def _uptime(self):
         if self._start is not None:
-            return (time.monotonic_ns() - self._start) / 1e9
-        # MicroPython: ticks_ms wraps (every 2**30 ms, 12.4 days, on most boards), and one
-        # ticks_diff from the start would be wrong after half of that: add up the steps
-        # between scrapes instead (right while scrapes come less than 6 days apart).
-        now = time.ticks_ms()
-        self._ms += max(time.ticks_diff(now, self._last), 0)
-        self._last = now
-        return self._ms / 1000
+            ns = time.monotonic_ns() - self._start
+            ms = ns // 1000000
+            if ms < _FLOAT_MS:
+                return ns / 1e9
+        else:
+            # MicroPython: ticks_ms wraps (every 2**30 ms, 12.4 days, on most boards), and one
+            # ticks_diff from the start would be wrong after half of that: add up the steps
+            # between scrapes instead (right while scrapes come less than 6 days apart).
+            now = time.ticks_ms()
+            ms = self._ms = self._ms + max(time.ticks_diff(now, self._last), 0)
+            self._last = now
+            if ms < _FLOAT_MS:
+                return ms / 1000
+        # Past that, whole seconds as an int: a board's float would round away whole seconds
+        # after 24 or 97 days (to 4 s at 100 days), and a 30-bit float's repr shows 7 digits.
+        return ms // 1000
 
     def _temperature(self):
         cpu = self._cpu()

@@ -94,3 +94,36 @@ def no_socket_module():
 
 def buffer_too_small(minimum):
     return ValueError("buffer_size must be at least %d" % minimum)
+
+
+def labelnames_not_a_list(labelnames):
+    return TypeError(
+        "label names must be a list or tuple of names, not the string %r; for one label, "
+        "write [%r]" % (labelnames, labelnames)
+    )
+
+
+def port_out_of_range(port):
+    return ValueError("port must be 0 to 65535, not %r" % (port,))
+
+
+def cannot_listen(addr, port, error):
+    """The bind() or listen() error, naming the address it was for."""
+    from ._sockets import error_number
+
+    return OSError(error_number(error), "cannot listen on %s:%s: %s" % (addr, port, error))
+
+
+def print_traceback(e):
+    """Show the exception a scrape failed on, with its traceback where the port has one."""
+    import sys
+
+    print("prometheus_express: collecting the metrics failed:")
+    show = getattr(sys, "print_exception", None)  # MicroPython
+    if show is None:
+        try:
+            from traceback import print_exception as show  # CPython, CircuitPython
+        except ImportError:  # a small build with neither
+            print(repr(e))
+            return
+    show(e)

@@ -50,8 +50,11 @@ class Summary(_Observer):
             self._sum = _add(self._sum, amount)
 
     def _emit(self, out):
-        out.sample("_count", self._count)
-        out.sample("_sum", self._sum)
+        with LOCK:  # count and sum of the same observations
+            count = self._count
+            total = self._sum
+        out.sample("_count", count)
+        out.sample("_sum", total)
 
 
 class Histogram(_Observer):
@@ -93,7 +96,8 @@ class Histogram(_Observer):
         registry=REGISTRY,
         buckets=DEFAULT_BUCKETS,
     ):
-        bounds = [float(b) for b in buckets]
+        # Int bounds stay ints: a board's float would round 16777217 to 16777216.
+        bounds = [b if type(b) is int else float(b) for b in buckets]
         for i in range(1, len(bounds)):
             if not bounds[i - 1] < bounds[i]:
                 raise ValueError(
@@ -128,7 +132,9 @@ class Histogram(_Observer):
     def _emit(self, out):
         parent = self._parent
         le = parent._le
-        counts = self._counts
+        with LOCK:  # buckets and sum of the same observations
+            counts = list(self._counts)
+            amount = self._sum
         total = 0
         for i in range(len(counts)):
             total += counts[i]
@@ -137,7 +143,7 @@ class Histogram(_Observer):
         # only beside _sum: both go, as client_python's HistogramMetricFamily does.
         if parent._upper_bounds[0] >= 0:
             out.sample("_count", total)
-            out.sample("_sum", self._sum)
+            out.sample("_sum", amount)
 
 
 if not BOARD:  # dir() and help() list every method

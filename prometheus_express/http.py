@@ -114,6 +114,7 @@ class Response:
         """Begin again with a status line and headers (not the framing ones)."""
         self.head = head
         self.sent = False
+        self.broken = False  # the connection failed while sending
         self.fill = _FRONT
         self.length = 0
         self.spill = []
@@ -229,5 +230,5 @@ class Response:
                 else:
                     _sockets.wait((), (self.sock,), 0.01)
         except Exception:
-            self.sent = True  # the connection failed, not the page: no error page can follow
+            self.sent = self.broken = True  # no error page can follow
             raise

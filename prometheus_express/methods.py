@@ -9,6 +9,14 @@ attached at import, so dir() and help() list every method.
 from ._port import LOCK, unix_time, wall_time
 
 
+def _drop_children(metric, gone):
+    # The caller holds LOCK. A new list rather than list.remove(): a scrape in another thread
+    # walks the list it started with by index, and removing in place would shift a live
+    # child past it, leaving a gap in the graph.
+    if gone:
+        metric._children = [c for c in metric._children if c not in gone]
+
+
 class MetricMethods:
     """Every metric's."""
 
@@ -24,7 +32,7 @@ class MetricMethods:
         with LOCK:
             child = self._metrics.pop(str_values(labelvalues), None)
             if child is not None:
-                self._children.remove(child)
+                _drop_children(self, [child])
 
     def remove_by_labels(self, labels):
         """Remove every child whose labels include all of the given ones."""
@@ -43,11 +51,10 @@ class MetricMethods:
         # Values as labels() stores them: str, with CR and CRLF read as newlines.
         want = [(names.index(k), newlines(str(labels[k]))) for k in labels]
         with LOCK:
-            for child in list(self._children):
-                values = child._labelvalues
-                if all(values[i] == v for i, v in want):
-                    del self._metrics[values]
-                    self._children.remove(child)
+            gone = [c for c in self._children if all(c._labelvalues[i] == v for i, v in want)]
+            for child in gone:
+                del self._metrics[child._labelvalues]
+            _drop_children(self, gone)
 
     def clear(self):
         """Remove every child."""
@@ -121,7 +128,8 @@ class RegistryMethods:
         with LOCK:
             if collector not in self._collectors:
                 raise KeyError("%s is not registered" % (collector,))
-            self._collectors.remove(collector)
+            # A new list, not remove(): a scrape in another thread reads the old one to its end.
+            self._collectors = [c for c in self._collectors if c is not collector]
             for name in list(self._names):
                 if self._names[name] is collector:
                     del self._names[name]

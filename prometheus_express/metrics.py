@@ -124,6 +124,10 @@ class MetricWrapperBase:
         self._name = _build_full_name(self._type, name, namespace, subsystem, unit)
         self._documentation = documentation
         self._unit = unit
+        if isinstance(labelnames, str):  # else "room" would be the labels r, o, o, m
+            from . import errors
+
+            raise errors.labelnames_not_a_list(labelnames)
         labelnames = tuple(labelnames)
         for i, label in enumerate(labelnames):
             validate_labelname(label, self._reserved_labelnames)
@@ -225,7 +229,9 @@ class Gauge(MetricWrapperBase):
     def set(self, value):
         """Set to value."""
         self._raise_if_not_observable()
-        self._value = _number(value)
+        value = _number(value)
+        with LOCK:  # else a set() between another thread's inc() read and write is lost
+            self._value = value
 
     def _emit(self, out):
         f = self._function

@@ -10,7 +10,7 @@ address_in_use(e), listener_dead(e), out_of_sockets(e)   # what a bind or accept
 import time
 
 from . import _sockets
-from ._port import seconds_since, ticks
+from ._port import BOARD, seconds_since, ticks
 
 _BIND_TRIES = 8  # a board that crashed may still hold the port for a while
 
@@ -47,10 +47,14 @@ def out_of_sockets(e):
 def listen_again(server, error):
     """A listener once bind() succeeds; the first error that is not "address in use" raises."""
     delay = 0.05
-    tries = _BIND_TRIES - 1  # the server's own attempt was the first
+    # Only a board retries: a soft reboot leaves its port held for a while. Elsewhere a taken
+    # port is another program's, and waiting would only delay the error, as client_python.
+    tries = _BIND_TRIES - 1 if BOARD else 0  # the server's own attempt was the first
     while True:
         if tries <= 0 or not address_in_use(error):
-            raise error
+            from .errors import cannot_listen
+
+            raise cannot_listen(server.addr, server.port, error)
         time.sleep(delay)
         delay = min(delay * 2, 1.0)
         tries -= 1

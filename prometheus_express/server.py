@@ -6,7 +6,7 @@ while True:
 """
 
 from . import _sockets
-from ._port import seconds_since, ticks
+from ._port import LOCK, seconds_since, ticks
 from .http import MIN_BUFFER, Reject, Request, Response, Timeout, head_end
 from .registry import REGISTRY
 
@@ -40,6 +40,8 @@ class MetricsServer:
     buffer_size = 1024  # the one response buffer
     backlog = 16  # the listen() queue; the OS may allow fewer (WIZnet: 1)
     max_accept_errors = 5  # accept() failures in a row before the listener is rebuilt
+    _looping = False  # serve_forever() is running (blocking.py)
+    _woken = False  # its last idle wait woke because a socket polled ready
 
     def __init__(
         self,
@@ -50,6 +52,10 @@ class MetricsServer:
         auth=None,
         self_metrics=False,
     ):
+        if port >> 16:  # not 0 to 65535: MicroPython would take 70000 for 4464, -1 for 65535
+            from .errors import port_out_of_range
+
+            raise port_out_of_range(port)
         if self.buffer_size < MIN_BUFFER:
             from .errors import buffer_too_small
 
@@ -68,7 +74,6 @@ class MetricsServer:
         self._listener = None
         self._failures = 0
         self._paused = None  # (since, seconds) while accept() backs off
-        self._running = False
         self._closed = False
         self._stats = None
         try:
@@ -141,32 +146,38 @@ class MetricsServer:
         return False
 
     def serve_forever(self):
-        """Serve until shutdown() or close()."""
-        self._running = True
-        try:
-            while self._running and not self._closed:
-                if not self.poll():
-                    self._idle()
-        finally:
-            self._running = False
-            self.close()
+        """Serve until close() or shutdown() (from another thread), then close."""
+        from .blocking import serve_forever
+
+        serve_forever(self)
 
     def shutdown(self):
-        """Stop serve_forever() (which then closes the server), as client_python's server does."""
-        self._running = False
+        """Stop serve_forever() and wait until it has stopped, as client_python's does; call it
+        from another thread than the serving one (which would wait forever)."""
+        from .blocking import shutdown
+
+        shutdown(self)
 
     def close(self):
         """Close the listener and every client socket; the server cannot serve again."""
         self._closed = True
-        for client in self._clients:
-            _sockets.close(client.sock)
-        self._clients = []
-        if self._listener is not None:
-            _sockets.close(self._listener)
+        if not self._looping:  # else serve_forever() closes them as it stops
+            self._release()
+
+    def _release(self):
+        with LOCK:  # a close() from another thread may just be releasing too
+            clients = self._clients
+            self._clients = []
+            listener = self._listener
             self._listener = None
-        if self._stats:
-            self._stats.unregister()
+            stats = self._stats
             self._stats = None
+        for client in clients:
+            _sockets.close(client.sock)
+        if listener is not None:
+            _sockets.close(listener)
+        if stats:
+            stats.unregister()
 
     def __enter__(self):
         return self
@@ -174,16 +185,6 @@ class MetricsServer:
     def __exit__(self, *exc):
         self.close()
         return False
-
-    def _idle(self):
-        # Sleep until a socket may be ready, but wake for the nearest deadline.
-        readers = []
-        for client in self._clients:  # a loop: a comprehension is one more function in RAM
-            readers.append(client.sock)
-        if self._listener is not None and self._paused is None:
-            if len(self._clients) < self.max_clients:  # else it stays ready: no busy loop
-                readers.append(self._listener)
-        _sockets.wait(readers, (), 0.05 if self._clients or self._paused else 0.5)
 
     def _drop(self, client):
         if client in self._clients:
@@ -276,12 +277,17 @@ class MetricsServer:
             write_registry(response.write, registry, om)
             if om:
                 response.write("# EOF\n")
-        except Exception:  # a collector raised, or MemoryError
-            if response.sent:  # the client sees the chunked body cut short
+        except Exception as e:  # a collector raised, MemoryError, or the client left
+            if response.broken:
                 raise
+            # The program's fault: like client_python, show it on the console.
+            from .errors import print_traceback
+
+            print_traceback(e)
             self._count("render")
-            response.simple(500)
-            return
+            if not response.sent:
+                response.simple(500)
+            return  # else the client sees the chunked body cut short
         response.finish()
         if self._stats:
             self._stats.scrapes.inc()
@@ -303,13 +309,3 @@ def start_http_server(port, addr="0.0.0.0", registry=REGISTRY, socket_pool=None,
     thread.daemon = True
     thread.start()
     return server, thread
-
-
-def await_http_request(server, registry=None):
-    """Block until the server has answered one request (the blocking style of 0.0.4)."""
-    if registry is not None:
-        server.registry = registry
-    while not server.poll():
-        if server._closed:
-            raise ValueError("the server is closed")
-        server._idle()

@@ -5,6 +5,8 @@
 With no module names, runs every tests/test_*.py beside this file. The caller puts the library
 on sys.path (MICROPYPATH, PYTHONPATH). `--mpy PACKAGE` also fails the run unless PACKAGE was
 imported, and imported from .mpy files (empty .py files, copied by build/compile.py, are allowed).
+Every run also checks how failures are printed where neither traceback nor
+sys.print_exception exists.
 """
 
 import gc
@@ -40,13 +42,55 @@ def _module_name(arg):
     return arg
 
 
-def _print_exception(e):
-    if hasattr(sys, "print_exception"):
-        sys.print_exception(e)  # MicroPython
-    else:
-        import traceback
+def _print_type_and_args(e, write=print):
+    # No traceback to print: the FAIL line above already names the test.
+    write("%s: %r" % (type(e).__name__, e.args))
 
-        traceback.print_exception(type(e), e, e.__traceback__)
+
+def _exception_printer(system, load):
+    """The function that prints an exception here: sys.print_exception (MicroPython),
+    traceback's (CPython, most CircuitPython builds), else the exception's type and args
+    (some CircuitPython builds have neither)."""
+    print_exception = getattr(system, "print_exception", None)
+    if print_exception is not None:
+        return print_exception
+    try:
+        traceback = load("traceback")
+    except ImportError:
+        return _print_type_and_args
+
+    def print_traceback(e):
+        traceback.print_exception(type(e), e, getattr(e, "__traceback__", None))
+
+    return print_traceback
+
+
+_print_exception = _exception_printer(sys, __import__)
+
+
+class _Bare:
+    pass  # a sys without print_exception
+
+
+def _no_module(name):
+    raise ImportError("no module named '%s'" % name)
+
+
+def _check_fallback():
+    """A problem unless failures can still be printed where neither sys.print_exception nor
+    traceback exists. Checked on every run: no runtime here lacks both."""
+    try:
+        printer = _exception_printer(_Bare(), _no_module)
+        out = []
+        try:
+            raise ValueError("boom", 3)
+        except ValueError as e:
+            printer(e, out.append)
+    except Exception as e:
+        return ["the fallback exception printer raised %r" % (e,)]
+    if out != ["ValueError: ('boom', 3)"]:
+        return ["the fallback exception printer wrote %r" % (out,)]
+    return []
 
 
 def _run_module(name):
@@ -98,6 +142,9 @@ def main(argv):
         argv = argv[2:]
     names = [_module_name(a) for a in argv] or _discover(_here())
     passed = failed = 0
+    for problem in _check_fallback():
+        print("FAIL " + problem)
+        failed += 1
     for name in names:
         p, f = _run_module(name)
         passed += p

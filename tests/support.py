@@ -189,3 +189,60 @@ def board_registry(children=3):
         g.labels("sensor_%d" % i).set(20 + i / 4)
     Counter("board_boots", "Boots since flashing.", registry=r).inc(2)
     return r
+
+
+def float_bits():
+    """The significand bits of this runtime's float: 53 for a double, 24 for a 32-bit float,
+    22 for a 32-bit float kept in a 30-bit object (CircuitPython, many MicroPython boards)."""
+    bits = 0
+    x = 1.0
+    while x + 1.0 != x:
+        x *= 2
+        bits += 1
+    return bits
+
+
+# client_python's answers are for doubles; a board's narrower float holds other values.
+DOUBLE = float_bits() >= 53
+
+
+def go_float(x):
+    """What client_python's floatToGoString writes for the float x as this runtime holds it:
+    repr(x), in exponent form once a positive value has 7 integer digits or more. Built with
+    "%e" formatting at repr's number of digits, not by moving repr's decimal point (the
+    library's way), so a board's own float printing decides the digits."""
+    s = repr(x)
+    dot = s.find(".")
+    if not x > 0 or "e" in s or dot <= 6:
+        return s
+    digits = (s[:dot] + s[dot + 1 :]).rstrip("0")
+    return ("%%.%de" % (len(digits) - 1)) % x
+
+
+def float_text(x, double_text):
+    """The text for the float x: double_text (client_python's, with a double) where this
+    runtime's float is a double, which go_float must then agree with; else go_float(x)."""
+    text = go_float(x)
+    if DOUBLE and text != double_text:
+        raise AssertionError("go_float(%r) is %r, client_python writes %r" % (x, text, double_text))
+    return text
+
+
+def sample_number(line):
+    """The value of a sample line: an int when the text is a whole number ("1.79587815e+09"
+    too), so it stays exact where a board's float would round it; else a float."""
+    text = line.split(" ")[-1]
+    sign = 1
+    if text[:1] == "-":
+        sign = -1
+        text = text[1:]
+    e = text.find("e")
+    exponent = int(text[e + 1 :]) if e >= 0 else 0
+    mantissa = text[:e] if e >= 0 else text
+    dot = mantissa.find(".")
+    fraction = mantissa[dot + 1 :].rstrip("0") if dot >= 0 else ""
+    digits = (mantissa[:dot] if dot >= 0 else mantissa) + fraction
+    exponent -= len(fraction)
+    if digits.isdigit() and exponent >= 0:
+        return sign * int(digits) * 10**exponent
+    return sign * float(text)

@@ -137,6 +137,34 @@ def test_uptime_keeps_counting_past_half_the_tick_period():
     assert 864000 <= up < 864000 + 60, up
 
 
+def _clock_ms():
+    # The clock BoardCollector counts uptime with, in milliseconds.
+    if hasattr(time, "monotonic_ns"):
+        return time.monotonic_ns() // 1000000
+    return time.ticks_ms()
+
+
+def test_uptime_keeps_every_whole_second_after_100_days():
+    # 100 days and 1.5 s: a board's float is 4 s coarse there (22 bits) or rounds it to
+    # 8640002 (24 bits). An uptime is a float only where the float holds its milliseconds.
+    offset = 100 * 86400 * 1000 + 1500  # ms
+    before = _clock_ms()
+    c = BoardCollector(registry=None)
+    if c._start is not None:
+        c._start -= offset * 1000000
+    else:
+        c._ms = offset
+    up = values(c)["board_uptime_seconds"]
+    after = _clock_ms()
+    elapsed = time.ticks_diff(after, before) if hasattr(time, "ticks_diff") else after - before
+    most = offset + elapsed + 1  # ms: each clock reading may have dropped most of one
+    if isinstance(up, int):
+        assert offset // 1000 <= up <= most // 1000, (up, offset, most)
+    else:
+        assert up + 0.001 != up, up  # this runtime's float holds milliseconds this large
+        assert offset / 1000 <= up <= most / 1000, (up, offset, most)
+
+
 def test_heap_where_gc_reports_it():
     found = values(BoardCollector(registry=None))
     if not hasattr(gc, "mem_free"):

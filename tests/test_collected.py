@@ -1,6 +1,6 @@
 """prometheus_express.collected: custom collectors' families in both text formats."""
 
-from support import Collector, lines, om_page, raises, text_page
+from support import DOUBLE, Collector, float_text, lines, module, om_page, raises, text_page
 
 from prometheus_express import CollectorRegistry, Gauge
 from prometheus_express.metrics_core import (
@@ -37,25 +37,32 @@ def test_gauge_family_with_labels_sorted():
 def test_counter_family_created_moves_to_a_gauge_in_text():
     c = CounterMetricFamily("jobs", "Jobs run.", labels=["q"])
     c.add_metric(["a"], 3, created=1600000000.0)
-    c.add_metric(["b"], 4, created=1600000001.0)
+    c.add_metric(["b"], 4, created=1600000001.0)  # a board's float holds 1600000000.0
+    c.add_metric(["c"], 5, created=1795878150)  # an int keeps every digit, on a board too
     r = _registry(c)
+    a = float_text(1600000000.0, "1.6e+09")
+    b = float_text(1600000001.0, "1.600000001e+09")
     assert lines(text_page(r)) == [
         "# HELP jobs_total Jobs run.",
         "# TYPE jobs_total counter",
         'jobs_total{q="a"} 3.0',
         'jobs_total{q="b"} 4.0',
+        'jobs_total{q="c"} 5.0',
         "# HELP jobs_created Jobs run.",
         "# TYPE jobs_created gauge",
-        'jobs_created{q="a"} 1.6e+09',
-        'jobs_created{q="b"} 1.600000001e+09',
+        'jobs_created{q="a"} ' + a,
+        'jobs_created{q="b"} ' + b,
+        'jobs_created{q="c"} 1.79587815e+09',
     ]
     assert lines(om_page(r)) == [
         "# HELP jobs Jobs run.",
         "# TYPE jobs counter",
         'jobs_total{q="a"} 3.0',
-        'jobs_created{q="a"} 1.6e+09',
+        'jobs_created{q="a"} ' + a,
         'jobs_total{q="b"} 4.0',
-        'jobs_created{q="b"} 1.600000001e+09',
+        'jobs_created{q="b"} ' + b,
+        'jobs_total{q="c"} 5.0',
+        'jobs_created{q="c"} 1.79587815e+09',
         "# EOF",
     ]
 
@@ -164,24 +171,83 @@ def test_info_stateset_and_unknown_families():
     ]
 
 
-def test_timestamps_are_milliseconds_in_text_and_seconds_in_openmetrics():
+def _stamps(ts, double_ms, double_om):
+    # The float timestamp ts in text format and in OpenMetrics: client_python's text, on a
+    # double. A board's float holds no fraction of a second this large: the whole seconds it
+    # holds, every digit (its repr may show only 7).
+    if DOUBLE:
+        return double_ms, double_om
+    whole = int(ts)
+    assert whole == ts, ts
+    return "%d000" % whole, "%d.0" % whole
+
+
+def _timestamped(ts):
+    # The sample line of a gauge with timestamp ts, in text format and in OpenMetrics.
     g = GaugeMetricFamily("g", "d", labels=[])
-    g.add_metric([], 1, timestamp=1600000000.5)
+    g.add_metric([], 1, timestamp=ts)
     r = _registry(g)
-    assert lines(text_page(r))[2] == "g 1.0 1600000000500"
-    assert lines(om_page(r))[2] == "g 1.0 1600000000.5"
+    return lines(text_page(r))[2], lines(om_page(r))[2]
+
+
+def test_timestamps_are_milliseconds_in_text_and_seconds_in_openmetrics():
+    ms, om = _stamps(1600000000.5, "1600000000500", "1600000000.5")
+    assert _timestamped(1600000000.5) == ("g 1.0 " + ms, "g 1.0 " + om)
+
+
+def test_int_timestamps_stay_exact():
+    # A board's float holds 1795878144 of it, and of that times 1000 up to minutes less or
+    # more: only int arithmetic keeps every digit.
+    assert _timestamped(1795878150) == ("g 1.0 1795878150000", "g 1.0 1795878150")
+    assert _timestamped(0) == ("g 1.0 0", "g 1.0 0")
+
+
+def test_whole_float_timestamps_keep_every_digit_the_float_holds():
+    ts = 1795878150.0  # a board's float holds 1795878144.0: its digits, exactly
+    assert _timestamped(ts) == ("g 1.0 %d000" % int(ts), "g 1.0 %d.0" % int(ts))
+    if DOUBLE:  # client_python's output
+        assert _timestamped(ts) == ("g 1.0 1795878150000", "g 1.0 1795878150.0")
+
+
+def test_a_float_timestamps_fraction_is_kept_in_milliseconds():
+    # Every runtime's float holds 300000.5 exactly; a board's float rounds 300000500.0.
+    assert _timestamped(300000.5) == ("g 1.0 300000500", "g 1.0 300000.5")
+    assert _timestamped(0.25) == ("g 1.0 250", "g 1.0 0.25")
+
+
+def test_the_board_way_to_milliseconds_agrees_with_client_python():
+    # Where the float is a double, client_python's rule runs; this runs the board's rule
+    # there too, on stamps both rules get exactly.
+    collected = module("prometheus_express.collected")
+    saved = collected._DOUBLE
+    collected._DOUBLE = False
+    try:
+        for ts, ms in ((300000.5, "300000500"), (0.25, "250"), (-1.5, "-1500"), (7.0, "7000")):
+            assert _timestamped(ts)[0] == "g 1.0 " + ms, ts
+    finally:
+        collected._DOUBLE = saved
 
 
 def test_exemplars_only_in_openmetrics():
     c = CounterMetricFamily("jobs", "d", labels=[])
     c.add_metric([], 3, exemplar=Exemplar({"trace_id": 'a"b', "span": "1"}, 1, None))
     h = HistogramMetricFamily("lat", "d", labels=[])
-    h.add_metric([], [("1.0", 2, Exemplar({"id": "x"}, 0.5, 1600000000.25)), ("+Inf", 2)], 0.75)
+    h.add_metric(
+        [],
+        [
+            ("1.0", 2, Exemplar({"id": "x"}, 0.5, 1600000000.25)),
+            ("2.0", 2, Exemplar({"id": "y"}, 1.5, 1795878150)),
+            ("+Inf", 2),
+        ],
+        0.75,
+    )
     r = _registry(c, h)
     om = lines(om_page(r))
     assert om[2] == 'jobs_total 3.0 # {span="1",trace_id="a\\"b"} 1.0'
-    assert om[5] == 'lat_bucket{le="1.0"} 2.0 # {id="x"} 0.5 1600000000.25'
-    assert om[6] == 'lat_bucket{le="+Inf"} 2.0'
+    stamp = _stamps(1600000000.25, "1600000000250", "1600000000.25")[1]
+    assert om[5] == 'lat_bucket{le="1.0"} 2.0 # {id="x"} 0.5 ' + stamp
+    assert om[6] == 'lat_bucket{le="2.0"} 2.0 # {id="y"} 1.5 1795878150'  # an int: exact
+    assert om[7] == 'lat_bucket{le="+Inf"} 2.0'
     assert "#" not in "".join(x for x in lines(text_page(r)) if not x.startswith("# "))
 
 

@@ -273,3 +273,13 @@ def test_a_bad_amount_changes_nothing():
     assert r.get_sample_value("h_bucket", {"le": "1.0"}) == 1
     assert r.get_sample_value("s_count") == 1
     assert r.get_sample_value("s_sum") == 1
+
+
+def test_int_bounds_stay_exact_where_floats_are_single():
+    # A board's float would make 16777217 equal to 16777216 ("not in sorted order").
+    r = CollectorRegistry()
+    h = Histogram("big", "d", buckets=(16777216, 16777217), registry=r)
+    h.observe(16777217)
+    found = lines(text_page(r))
+    assert 'big_bucket{le="1.6777216e+07"} 0.0' in found, found
+    assert 'big_bucket{le="1.6777217e+07"} 1.0' in found, found

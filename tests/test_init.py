@@ -29,7 +29,7 @@ def test_registry_and_exposition_names():
     _same("write_openmetrics", "prometheus_express.openmetrics.exposition")
     _same("start_http_server", "prometheus_express.server")
     _same("MetricsServer", "prometheus_express.server")
-    _same("await_http_request", "prometheus_express.server")
+    _same("await_http_request", "prometheus_express.blocking")
     # client_python users import it from the exposition module too.
     server = module("prometheus_express.server")
     assert module("prometheus_express.exposition").start_http_server is server.start_http_server

@@ -602,3 +602,13 @@ def test_other_types_share_the_labels_api():
         child = metric.labels("x")
         assert metric.labels(k="x") is child
         raises(ValueError, child.labels, "y")
+
+
+def test_label_names_given_as_one_string_say_so():
+    # "room" would otherwise be the label names r, o, o, m ("Duplicate label name 'o'").
+    for cls in (Counter, Gauge, Summary, Histogram):
+        e = raises(TypeError, cls, "x", "d", "room", registry=None)
+        assert "list or tuple" in str(e), e
+        assert "'room'" in str(e), e
+    assert Gauge("x", "d", ("room",), registry=None)._labelnames == ("room",)
+    assert Gauge("x", "d", ["room", "floor"], registry=None)._labelnames == ("room", "floor")

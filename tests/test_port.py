@@ -62,3 +62,78 @@ def test_the_lock_is_a_context_manager():
 
 def test_const_returns_its_argument():
     assert _port.const(7) == 7
+
+
+class _NoLongIntTime:
+    # The time module of a CircuitPython build without long integers: the clocks that
+    # would need one raise NotImplementedError; the float monotonic clock works.
+    def __init__(self, real):
+        self.real = real
+        self.localtime = real.localtime
+        self.sleep = real.sleep
+
+    def time(self):
+        raise NotImplementedError("No long integer support")
+
+    def monotonic_ns(self):
+        raise NotImplementedError("No long integer support")
+
+    def monotonic(self):
+        return 1000.5
+
+
+def _port_loaded_with(fake_time):
+    # A second copy of _port, imported while `time` is the fake; the real one is put back.
+    import sys
+
+    real_port = sys.modules.pop("prometheus_express._port")
+    real_time = sys.modules.get("time")
+    sys.modules["time"] = fake_time
+    try:
+        __import__("prometheus_express._port")
+        return sys.modules["prometheus_express._port"]
+    finally:
+        sys.modules["prometheus_express._port"] = real_port
+        if real_time is None:
+            del sys.modules["time"]
+        else:
+            sys.modules["time"] = real_time
+
+
+def test_a_build_without_long_integers_still_imports_and_times():
+    import time
+
+    port = _port_loaded_with(_NoLongIntTime(time))
+    assert port is not _port
+    assert port.wall_time() is None  # no Unix time: no _created, no crash
+    start = port.ticks()
+    assert port.seconds_since(start) >= 0
+    assert port.seconds_since(start - 2) >= 2  # seconds, from the float clock
+
+
+def test_no_literal_in_the_library_needs_a_long_integer():
+    # Loading a module with an int literal beyond a small int (2**30 on 32-bit boards) fails
+    # on builds without long integers, before any of its code runs.
+    import os
+
+    folder = module("prometheus_express").__file__.rsplit("/", 1)[0]
+    found = []
+    for name in os.listdir(folder):
+        if not name.endswith(".py"):
+            continue
+        with open(folder + "/" + name) as f:
+            number = ""
+            for line in f:
+                code = line.split("#", 1)[0]
+                for c in code + " ":
+                    if c.isdigit() or (number and c in "xXabcdefABCDEF_"):
+                        number += c
+                        continue
+                    if number and number[0].isdigit() and len(number) >= 10:
+                        try:
+                            if int(number.replace("_", ""), 0) >= 1 << 30:
+                                found.append((name, number))
+                        except ValueError:
+                            pass
+                    number = ""
+    assert found == [], found

@@ -24,12 +24,14 @@ from fakesock import (
     Pause,
     run,
 )
-from support import Unloaded, board_registry, raises
+from support import Unloaded, board_registry, module, raises
 
 from prometheus_express import CollectorRegistry, Gauge
+from prometheus_express._sockets import error_number
 from prometheus_express.exposition import generate_latest as text_page
 from prometheus_express.openmetrics.exposition import generate_latest as om_page
-from prometheus_express.server import MetricsServer, await_http_request, start_http_server
+from prometheus_express.blocking import await_http_request
+from prometheus_express.server import MetricsServer, start_http_server
 
 # What client_python answers for each Accept header (test_negotiation checks the choice).
 OM_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=allow-utf-8"
@@ -418,8 +420,34 @@ def test_close_errors_never_escape():
 # -- bind() ---------------------------------------------------------------------------------
 
 
+def _cannot_listen(pool, error):
+    # The error names the address, keeps the errno, and says what the socket layer said.
+    e = raises(OSError, MetricsServer, 8000, "0.0.0.0", socket_pool=pool)
+    assert "0.0.0.0:8000" in str(e), e
+    assert str(error) in str(e), e
+    assert error_number(e) == error_number(error), (e, error)
+    return e
+
+
+def test_bind_fails_at_once_on_cpython_naming_the_address():
+    # A taken port on CPython is another program's: no retries, as client_python.
+    with Board(CPYTHON):
+        pool = FakePool(CPYTHON)
+        in_use = CPYTHON.error("EADDRINUSE")
+        pool.bind_errors.extend([in_use, in_use])
+        _cannot_listen(pool, in_use)
+        assert pool.bind_attempts == 1
+        assert pool.open == []
+
+
+def test_port_out_of_range_is_a_value_error_naming_it():
+    for port in (-1, 65536, 70000):
+        e = raises(ValueError, MetricsServer, port, socket_pool=FakePool(CPYTHON))
+        assert str(port) in str(e), e
+
+
 def test_bind_retries_while_the_address_is_in_use():
-    for p in (CPYTHON, MICROPYTHON, ESP32S3, WIZNET5K, SMALL_BUILD):
+    for p in (MICROPYTHON, ESP32S3, WIZNET5K, SMALL_BUILD):
         in_use = p.error("EADDRINUSE")
 
         def before(pool, in_use=in_use):
@@ -449,7 +477,7 @@ def test_bind_other_errors_raise_at_once():
         with Board(p):
             pool = FakePool(p)
             pool.bind_errors.append(error)
-            assert raises(Exception, MetricsServer, 8000, socket_pool=pool) is error
+            _cannot_listen(pool, error)
             assert pool.bind_attempts == 1
             assert pool.open == []
 
@@ -460,7 +488,7 @@ def test_bind_any_other_error_then_a_new_server():
             with Board(p):
                 pool = FakePool(p)
                 pool.bind_errors.append(error)
-                assert raises(Exception, MetricsServer, 8000, socket_pool=pool) is error
+                _cannot_listen(pool, error)
                 assert pool.bind_attempts == 1
                 assert pool.open == []
                 registry = board_registry()
@@ -476,7 +504,7 @@ def test_out_of_sockets_at_start_raises():
         pool = FakePool(PICO_W)
         error = RuntimeError("Out of sockets")
         pool.socket_errors.append(error)
-        assert raises(RuntimeError, MetricsServer, 8000, socket_pool=pool) is error
+        _cannot_listen(pool, error)
         assert pool.open == []
 
 
@@ -508,7 +536,7 @@ def test_collector_errors_answer_500():
 
 def test_collector_error_after_the_first_chunk_cuts_the_body():
     # Prometheus must see a broken page, not a short one it would take as complete.
-    for error, kind in ((MemoryError(), "memory"), (ValueError("x"), "other")):
+    for error, kind in ((MemoryError(), "render"), (ValueError("x"), "render")):
         with _Rig(CPYTHON, registry=board_registry(60), self_metrics=True) as rig:
             rig.registry.register(_Failing(error))
             client = rig.request(PROMETHEUS_HEAD)
@@ -849,13 +877,42 @@ def test_await_http_request_on_closed_server():
         assert "closed" in str(e)
 
 
-def test_serve_forever_until_shutdown():
+def test_a_listener_that_always_polls_ready_does_not_spin():
+    # CircuitPython on the Pico W polls its listener ready whether or not a client waits. When
+    # accept() then finds nobody, the next wait sleeps without it, as if nothing were ready.
+    with _Rig(PICO_W) as rig:
+        server = rig.server
+        fresh = rig.board.fresh
+        blocking = module("prometheus_express.blocking")
+        waits = []
+
+        def wait(readers, writers, seconds):
+            watched = server._listener in readers
+            waits.append((watched, seconds))
+            return watched  # ready at once if it is watched; else the whole sleep passes
+
+        real = fresh.wait
+        fresh.wait = wait
+        try:
+            for _ in range(4):
+                assert not server.poll()
+                blocking.idle(server)
+        finally:
+            fresh.wait = real
+        assert waits == [(True, 0.5), (False, 0.5), (True, 0.5), (False, 0.5)], waits
+        # A real client is still accepted and answered.
+        client = rig.pool.connect([PROMETHEUS_HEAD])
+        run(server, lambda: client.closes)
+        assert client.response().status == 200
+
+
+def test_serve_forever_until_close():
     with _Rig(CPYTHON, check=False) as rig:
         server = rig.server
 
         class Stopper:
             def collect(self):
-                server.shutdown()
+                server.close()
                 return []
 
         rig.registry.register(Stopper())
