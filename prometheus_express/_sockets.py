@@ -2,7 +2,7 @@
 
 listener = listen(pool, "0.0.0.0", 8000, backlog)
 sock = accept(listener)      # None when nobody waits
-sock = connect(pool, "192.0.2.5", 9091, 30)  # a client's, for push
+sock = connect(pool, pool.getaddrinfo("192.0.2.5", 9091)[0], 30)  # push's, to one address
 n = recv_into(sock, view)    # None: nothing yet; 0: the peer closed
 n = send(sock, view)         # 0: the send buffer is full, try later
 close(sock)                  # never raises
@@ -88,9 +88,9 @@ def listen(pool, addr, port, backlog):
     return sock
 
 
-def connect(pool, host, port, timeout):
-    """A non-blocking socket connected to (host, port); connect() waits up to timeout seconds."""
-    info = pool.getaddrinfo(host, port)[0]
+def connect(pool, info, timeout):
+    """A non-blocking socket connected to info, one entry of pool.getaddrinfo(); connect()
+    waits up to timeout seconds."""
     sock = pool.socket(info[0], pool.SOCK_STREAM)
     try:
         # A non-blocking connect() cannot be finished the same way on every port: wait in it.

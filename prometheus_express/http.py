@@ -43,14 +43,9 @@ class Request:
     """The parts of a request head the exporter uses."""
 
     def __init__(self, head):
-        # head: the bytes up to the blank line; a bare LF ends lines too.
-        try:
-            lines = bytes(head).decode("utf-8").split("\n")
-        except UnicodeError:
-            raise Reject(400) from None
-        while lines and not lines[0].strip():  # CRLFs before the request line are allowed
-            lines.pop(0)
-        parts = lines[0].strip().split(" ") if lines else ()
+        # head: the bytes up to the blank line.
+        line, values = split_head(head, ("accept", "authorization", "content-length"))
+        parts = line.split(" ")
         if len(parts) != 3 or parts[2] not in ("HTTP/1.0", "HTTP/1.1"):
             raise Reject(400)
         self.method, target, self.version = parts
@@ -64,29 +59,42 @@ class Request:
         at = target.find("?")
         self.path = target if at < 0 else target[:at]
         self.query = "" if at < 0 else target[at + 1 :]
-        self.accept = self.authorization = None
-        self.length = 0
-        for line in lines[1:]:
-            if line.endswith("\r"):
-                line = line[:-1]
-            if not line:  # the blank line that ends the head
-                continue
-            if "\r" in line:  # a bare CR (RFC 9112 2.2); the Accept value is echoed back
-                raise Reject(400)
+        self.accept, self.authorization, length = values
+        if length is None:
+            length = "0"
+        # bytes: ASCII digits only (CPython's str.isdigit() takes any Unicode digit)
+        if not length.encode().isdigit():
+            raise Reject(400)
+        self.length = int(length)
+
+
+def split_head(head, names):
+    """The first line of a request's or a response's head (the bytes up to the blank line),
+    and the values of the lower-case header names asked for, in their order (None if absent).
+    The first line is "" if the head is malformed."""
+    # Only the headers asked for are kept: a head full of others costs no RAM.
+    values = [None] * len(names)
+    first = ""
+    try:
+        lines = bytes(head).decode("utf-8").split("\n")  # a bare LF ends lines too
+    except UnicodeError:
+        return "", values
+    for line in lines:
+        if line.endswith("\r"):
+            line = line[:-1]
+        if not first:  # CRLFs before the request line are allowed
+            first = line.strip()
+        elif "\r" in line:  # a bare CR (RFC 9112 2.2); the Accept value is echoed back
+            return "", values
+        elif line:  # not the blank line that ends the head
             colon = line.find(":")
             # Folded lines and spaces before the colon are forbidden (RFC 9112).
             if colon < 1 or line[0] in " \t" or line[colon - 1] in " \t":
-                raise Reject(400)
+                return "", values
             name = line[:colon].lower()
-            value = line[colon + 1 :].strip()
-            if name == "accept":
-                self.accept = value
-            elif name == "authorization":
-                self.authorization = value
-            elif name == "content-length":
-                if not value.isdigit():
-                    raise Reject(400)
-                self.length = int(value)
+            if name in names:
+                values[names.index(name)] = line[colon + 1 :].strip()
+    return first, values
 
 
 def head_end(head, start):

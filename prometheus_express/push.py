@@ -7,7 +7,7 @@ from . import _sockets
 from ._port import seconds_since, ticks
 from .auth import base64, basic_auth
 from .exposition import generate_latest, write_text
-from .http import MIN_BUFFER, Response, Timeout, head_end
+from .http import MIN_BUFFER, Response, Timeout, head_end, split_head
 from .negotiation import CONTENT_TYPE_PLAIN_0_0_4
 from .registry import REGISTRY
 
@@ -31,22 +31,14 @@ def push_to_gateway(
     """Replace the group's metrics with the registry's (PUT).
 
     gateway: "host:port" or "http://host:port[/prefix]"; timeout: seconds for the whole
-    exchange (None: wait as long as the OS does); socket_pool: a socketpool.SocketPool
-    (default: the socket module); auth: (user, password) for basic auth; handler: called
-    as client_python calls it instead of the socket layer (the body is then built whole).
+    exchange, each of the gateway's addresses tried in turn within it (None: wait as long as
+    the OS does); socket_pool: a socketpool.SocketPool (default: the socket module); auth:
+    (user, password) for basic auth; handler: called as client_python calls it instead of the
+    socket layer (the body is then built whole).
     Raises OSError saying why when the gateway is unreachable or answers other than 2xx.
     """
-    _use_gateway(
-        "PUT",
-        gateway,
-        job,
-        registry,
-        grouping_key,
-        timeout,
-        handler,
-        compression,
-        socket_pool,
-        auth,
+    _Push("PUT", gateway, job, grouping_key, timeout, auth).send(
+        registry, handler, compression, socket_pool
     )
 
 
@@ -62,17 +54,8 @@ def pushadd_to_gateway(
     auth=None,
 ):
     """Replace only the group's metrics of the same names as the registry's (POST)."""
-    _use_gateway(
-        "POST",
-        gateway,
-        job,
-        registry,
-        grouping_key,
-        timeout,
-        handler,
-        compression,
-        socket_pool,
-        auth,
+    _Push("POST", gateway, job, grouping_key, timeout, auth).send(
+        registry, handler, compression, socket_pool
     )
 
 
@@ -80,8 +63,8 @@ def delete_from_gateway(
     gateway, job, grouping_key=None, timeout=30, handler=None, socket_pool=None, auth=None
 ):
     """Delete the group (DELETE)."""
-    _use_gateway(
-        "DELETE", gateway, job, None, grouping_key, timeout, handler, None, socket_pool, auth
+    _Push("DELETE", gateway, job, grouping_key, timeout, auth).send(
+        None, handler, None, socket_pool
     )
 
 
@@ -111,54 +94,6 @@ def _path(job, grouping_key):
     return path
 
 
-def _use_gateway(
-    method, gateway, job, registry, grouping_key, timeout, handler, compression, pool, auth
-):
-    if compression is not None:
-        raise ValueError("compression is not supported: the body is sent as it is rendered")
-    if method != "DELETE" and registry is None:
-        registry = REGISTRY
-    # client_python's URL: http:// unless the gateway names http or https; no trailing "/".
-    if not (gateway.startswith("http://") or gateway.startswith("https://")):
-        gateway = "http://" + gateway
-    gateway = gateway.rstrip("/")
-    path = _path(job, grouping_key)
-    url = gateway + path
-    if handler is not None:
-        # client_python's handler protocol (CPython: its basic_auth_handler, tls_auth_handler).
-        headers = [("Content-Type", CONTENT_TYPE_PLAIN_0_0_4)]
-        if auth is not None:
-            headers.append(("Authorization", basic_auth(auth)))
-        data = b"" if registry is None else generate_latest(registry)
-        handler(url=url, method=method, timeout=timeout, headers=headers, data=data)()
-        return
-    if gateway.startswith("https://"):
-        raise ValueError(
-            "%s: prometheus_express has no TLS; use an http:// gateway (or, on CPython, "
-            "a handler such as client_python's default_handler)" % gateway
-        )
-    if buffer_size < MIN_BUFFER:
-        raise ValueError("push.buffer_size must be at least %d" % MIN_BUFFER)
-    authority = gateway[7:]
-    slash = authority.find("/")
-    if slash >= 0:  # a path prefix, as behind a reverse proxy
-        path = authority[slash:] + path
-        authority = authority[:slash]
-    host, port = _host_port(authority)
-    _exchange(
-        method,
-        url,
-        authority,
-        host,
-        port,
-        path,
-        registry,
-        timeout,
-        _sockets.default_pool() if pool is None else pool,
-        auth,
-    )
-
-
 def _host_port(authority):
     host = authority
     port = 80
@@ -180,100 +115,186 @@ def _reason(e):
     return str(e) or type(e).__name__
 
 
-def _exchange(method, url, authority, host, port, path, registry, timeout, pool, auth):
-    # One request, one answer, one socket, closed whatever happens.
-    start = ticks()
-    limit = 1e9 if timeout is None else timeout
-    try:
-        sock = _sockets.connect(pool, host, port, timeout)
-    except MemoryError:
-        raise
-    except Exception as e:  # OSError; CircuitPython: RuntimeError("Out of sockets")
-        raise OSError("cannot reach %s: %s" % (authority, _reason(e))) from None
-    failed = "push to %s failed: " % url
-    try:
-        buf = bytearray(buffer_size)
-        # http.Response frames any HTTP/1.1 message: Content-Length when the body fits the
-        # buffer, else chunked (Go's net/http, and so the Pushgateway, takes both).
-        request = Response(sock, memoryview(buf), limit - seconds_since(start), False, True)
-        auth = basic_auth(auth)
+class _Push:
+    """One call to the gateway: its method and URL, how long it may take, as whom."""
+
+    def __init__(self, method, gateway, job, grouping_key, timeout, auth):
+        self.method = method
+        self.timeout = timeout
+        self.limit = 1e9 if timeout is None else timeout
+        self.auth = auth
+        # client_python's URL: http:// unless the gateway names http or https; no trailing "/".
+        if not (gateway.startswith("http://") or gateway.startswith("https://")):
+            gateway = "http://" + gateway
+        self.gateway = gateway.rstrip("/")
+        self.path = _path(job, grouping_key)
+        self.url = self.gateway + self.path
+
+    def send(self, registry, handler, compression, pool):
+        """Send the registry's page (None: no body, for DELETE); raise OSError if that fails."""
+        if compression is not None:
+            raise ValueError("compression is not supported: the body is sent as it is rendered")
+        if self.method != "DELETE" and registry is None:
+            registry = REGISTRY
+        if handler is not None:
+            # client_python's handler protocol (CPython: its basic_auth_handler, tls_auth_handler).
+            headers = [("Content-Type", CONTENT_TYPE_PLAIN_0_0_4)]
+            if self.auth is not None:
+                headers.append(("Authorization", basic_auth(self.auth)))
+            data = b"" if registry is None else generate_latest(registry)
+            handler(
+                url=self.url, method=self.method, timeout=self.timeout, headers=headers, data=data
+            )()
+            return
+        if self.gateway.startswith("https://"):
+            raise ValueError(
+                "%s: prometheus_express has no TLS; use an http:// gateway (or, on CPython, "
+                "a handler such as client_python's default_handler)" % self.gateway
+            )
+        if buffer_size < MIN_BUFFER:
+            raise ValueError("push.buffer_size must be at least %d" % MIN_BUFFER)
+        authority = self.gateway[7:]
+        slash = authority.find("/")
+        if slash >= 0:  # a path prefix, as behind a reverse proxy
+            self.path = authority[slash:] + self.path
+            authority = authority[:slash]
+        self.authority = authority
+        self.host, self.port = _host_port(authority)
+        self._exchange(registry, _sockets.default_pool() if pool is None else pool)
+
+    def _left(self):
+        # Seconds left of the timeout.
+        return self.limit - seconds_since(self.start)
+
+    def _exchange(self, registry, pool):
+        # One request, one answer, one socket, closed whatever happens.
+        self.start = ticks()
+        sock = self._connect(pool)
+        failed = "push to %s failed: " % self.url
+        try:
+            buf = bytearray(buffer_size)
+            try:
+                error = self._request(sock, buf, registry)
+            except Timeout:
+                raise OSError(failed + "could not send within %s s" % self.timeout) from None
+            answer = self._answer(sock, buf)
+            if answer is None:
+                if error is not None:
+                    raise OSError(failed + _reason(error)) from None
+                if self._left() < 0:
+                    raise OSError(failed + "no answer within %s s" % self.timeout)
+                raise OSError(failed + "the connection closed without an answer")
+            status, reason, text = answer
+            if 200 <= status < 300 and error is None:
+                return
+            if error is not None and not text:
+                text = _reason(error)
+            raise OSError(failed + "%d %s%s" % (status, reason, ": " + text if text else ""))
+        finally:
+            _sockets.close(sock)
+
+    def _connect(self, pool):
+        # Each address in turn, as client_python does (socket.create_connection): "localhost"
+        # may give ::1 first to a gateway that listens on IPv4 only. The first that connects is
+        # used; the first try may take the whole timeout, the others what is left of it.
+        error = None
+        try:
+            addresses = pool.getaddrinfo(self.host, self.port)
+        except MemoryError:
+            raise
+        except Exception as e:  # OSError: a name that does not resolve
+            addresses = ()
+            error = e
+        tried = 0
+        for info in addresses:
+            if info[1] and info[1] != pool.SOCK_STREAM:
+                continue  # CPython, MicroPython unix: each address comes for UDP and raw too
+            seconds = self.timeout
+            if tried and seconds is not None:
+                seconds = self._left()
+                if seconds <= 0:
+                    break
+            tried += 1
+            try:
+                return _sockets.connect(pool, info, seconds)
+            except MemoryError:
+                raise
+            except Exception as e:  # OSError; CircuitPython: RuntimeError("Out of sockets")
+                error = e
+        where = self.authority
+        if tried > 1:
+            where += " (%d addresses tried)" % tried
+        raise OSError(
+            "cannot reach %s: %s" % (where, "no address" if error is None else _reason(error))
+        )
+
+    def _request(self, sock, buf, registry):
+        # The request, sent; the OSError sending raised, if any: the gateway may have answered
+        # and closed early (401, 413), and then its answer is the news. http.Response frames
+        # any HTTP/1.1 message: Content-Length when the body fits the buffer, else chunked
+        # (Go's net/http, and so the Pushgateway, takes both).
+        request = Response(sock, memoryview(buf), self._left(), head_only=False, chunked=True)
+        auth = basic_auth(self.auth)
         request.start(
             "%s %s HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\n%s"
             % (
-                method,
-                path,
-                authority,
+                self.method,
+                self.path,
+                self.authority,
                 CONTENT_TYPE_PLAIN_0_0_4,
                 "" if auth is None else "Authorization: %s\r\n" % auth,
             )
         )
-        error = None
         try:
             if registry is not None:
                 write_text(request.write, registry)
             request.finish()
-        except Timeout:
-            raise OSError(failed + "could not send within %s s" % timeout) from None
         except OSError as e:
-            error = e  # the gateway may have answered and closed early (401, 413): read on
-        answer = _answer(sock, buf, start, limit)
-        if answer is None:
-            if error is not None:
-                raise OSError(failed + _reason(error)) from None
-            if seconds_since(start) > limit:
-                raise OSError(failed + "no answer within %s s" % timeout)
-            raise OSError(failed + "the connection closed without an answer")
-        status, reason, text = answer
-        if 200 <= status < 300 and error is None:
-            return
-        if error is not None and not text:
-            text = _reason(error)
-        raise OSError(failed + "%d %s%s" % (status, reason, ": " + text if text else ""))
-    finally:
-        _sockets.close(sock)
-
-
-def _answer(sock, buf, start, limit):
-    # (status, reason, text of an error's body) once the head is in; None if the connection
-    # closed first or time ran out. What does not fit the buffer is not read.
-    view = memoryview(buf)
-    got = 0
-    end = -1
-    length = None
-    while got < len(buf):
-        try:
-            n = _sockets.recv_into(sock, view[got:])
-        except OSError:  # reset: what came is all there is
-            n = 0
-        if n == 0:
-            break
-        if n is None:
-            if seconds_since(start) > limit:
-                break
-            _sockets.wait((sock,), (), 0.05)
-            continue
-        got += n
-        if end < 0:
-            end = head_end(buf[:got], 0)  # not past got: the body was rendered in buf
-            if end < 0:
-                continue
-            lines = _text(buf[:end]).split("\n")
-            parts = lines[0].strip().split(" ", 2)
-            if len(parts) < 2 or not parts[1].isdigit():
-                return None
-            status = int(parts[1])
-            reason = parts[2] if len(parts) > 2 else ""
-            if 200 <= status < 300:
-                return status, reason, ""
-            for line in lines[1:]:
-                if line.lower().startswith("content-length:") and line[15:].strip().isdigit():
-                    length = int(line[15:].strip())
-        if length is not None and got >= end + length:
-            break
-    if end < 0:
+            return e
         return None
-    # The gateway's words on one line (a Go multi-error spans several).
-    return status, reason, " ".join(_text(buf[end:got]).split())[:300]
+
+    def _answer(self, sock, buf):
+        # (status, reason, the text of an error's body) once the head is in; None if the
+        # connection closed first, time ran out, or the answer is not HTTP. What does not fit
+        # the buffer is not read.
+        view = memoryview(buf)
+        got = 0
+        end = -1
+        length = None
+        while got < len(buf):
+            try:
+                n = _sockets.recv_into(sock, view[got:])
+            except OSError:  # reset: what came is all there is
+                n = 0
+            if n == 0:
+                break
+            if n is None:
+                if self._left() < 0:
+                    break
+                _sockets.wait((sock,), (), 0.05)
+                continue
+            got += n
+            if end < 0:
+                end = head_end(buf[:got], 0)  # not past got: the body was rendered in buf
+                if end < 0:
+                    continue
+                line, values = split_head(view[:end], ("content-length",))
+                parts = line.split(" ", 2) + ["", ""]  # the reason may be missing
+                # bytes: ASCII digits only (CPython's str.isdigit() takes any Unicode digit)
+                if not parts[0].startswith("HTTP/") or not parts[1].encode().isdigit():
+                    return None
+                status = int(parts[1])
+                reason = parts[2]
+                if 200 <= status < 300:
+                    return status, reason, ""
+                if values[0] is not None and values[0].encode().isdigit():
+                    length = int(values[0])
+            if length is not None and got >= end + length:
+                break
+        if end < 0:
+            return None
+        # The gateway's words on one line (a Go multi-error spans several).
+        return status, reason, " ".join(_text(buf[end:got]).split())[:300]
 
 
 def _text(data):

@@ -1,9 +1,11 @@
 """Push, pushadd or delete a known registry; on CPython and on the MicroPython unix port.
 
-    micropython tests/live/mp_push.py ACTION GATEWAY JOB VARIANT GROUPING_JSON [user:password]
+    micropython tests/live/mp_push.py ACTION GATEWAY JOB VARIANT GROUPING_JSON \
+        [user:password [TIMEOUT [ipv6-first]]]
 
-ACTION is push, pushadd or delete; VARIANT names a registry of build(). Prints "ok", or
-"error: " and the exception's message. test_pushgateway.py also imports build() on CPython.
+ACTION is push, pushadd or delete; VARIANT names a registry of build(); ipv6-first pushes
+through IPv6First. Prints "ok", or "error: " and the exception's message. test_pushgateway.py
+also imports build() and run() on CPython.
 Only the subset MicroPython runs: no f-strings, no pytest.
 """
 
@@ -39,16 +41,36 @@ def build(variant, registry=None):
     return r
 
 
-def run(action, gateway, job, variant, grouping_key, auth=None, timeout=10):
-    """Do one call; "ok" or "error: <message>"."""
+class IPv6First:
+    """The socket module, except that getaddrinfo gives ::1, then 127.0.0.1, for any name: what
+    "localhost" gives on a host whose /etc/hosts lists ::1 first (whatever this host's lists).
+    A gateway that listens on 127.0.0.1 only is then reached at the second address: ::1
+    refuses (or, on a host without IPv6, cannot be had)."""
+
+    def __init__(self):
+        import socket
+
+        self.module = socket
+        self.socket = socket.socket
+        self.SOCK_STREAM = socket.SOCK_STREAM
+
+    def getaddrinfo(self, host, port, *rest):
+        get = self.module.getaddrinfo
+        return get("::1", port) + get("127.0.0.1", port)
+
+
+def run(action, gateway, job, variant, grouping_key, auth=None, timeout=10, pool=None):
+    """Do one call; "ok" or "error: <message>". pool: None, or "ipv6-first"."""
     from prometheus_express import delete_from_gateway, push_to_gateway, pushadd_to_gateway
 
+    pool = IPv6First() if pool == "ipv6-first" else None
     try:
         if action == "delete":
-            delete_from_gateway(gateway, job, grouping_key, timeout, auth=auth)
+            delete_from_gateway(gateway, job, grouping_key, timeout, auth=auth, socket_pool=pool)
         else:
             call = push_to_gateway if action == "push" else pushadd_to_gateway
-            call(gateway, job, build(variant), grouping_key, timeout, auth=auth)
+            registry = build(variant)
+            call(gateway, job, registry, grouping_key, timeout, auth=auth, socket_pool=pool)
     except OSError as e:
         return "error: %s" % e
     return "ok"
@@ -57,7 +79,8 @@ def run(action, gateway, job, variant, grouping_key, auth=None, timeout=10):
 def main(argv):
     auth = tuple(argv[5].split(":", 1)) if len(argv) > 5 and argv[5] else None
     timeout = float(argv[6]) if len(argv) > 6 else 10
-    print(run(argv[0], argv[1], argv[2], argv[3], json.loads(argv[4]), auth, timeout))
+    pool = argv[7] if len(argv) > 7 else None
+    print(run(argv[0], argv[1], argv[2], argv[3], json.loads(argv[4]), auth, timeout, pool))
 
 
 if __name__ == "__main__":

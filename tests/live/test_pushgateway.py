@@ -107,10 +107,10 @@ def _runtimes():
     return live.runtimes()
 
 
-def _do(runtime, action, gateway, job, variant, key, auth=None, timeout=10):
-    """Run one call in the runtime; "ok" or "error: <message>"."""
+def _do(runtime, action, gateway, job, variant, key, auth=None, timeout=10, pool=None):
+    """Run one call in the runtime; "ok" or "error: <message>". pool: see mp_push.run."""
     if runtime == "cpython":
-        return mp_push.run(action, gateway, job, variant, key, auth, timeout)
+        return mp_push.run(action, gateway, job, variant, key, auth, timeout, pool)
     live.need(live.MICROPYTHON, "the MicroPython unix port (make setup)")
     tree = live.ROOT
     if runtime == "micropython-mpy":
@@ -121,8 +121,10 @@ def _do(runtime, action, gateway, job, variant, key, auth=None, timeout=10):
             pytest.skip(stale)
         tree = live.MPY_TREE
     args = [str(live.MICROPYTHON), str(MP_PUSH), action, gateway, job, variant, json.dumps(key)]
-    if auth or timeout != 10:
+    if auth or timeout != 10 or pool:
         args += [":".join(auth) if auth else "", str(timeout)]
+    if pool:
+        args.append(pool)
     env = dict(os.environ, MICROPYPATH="%s:.frozen:%s" % (tree, MP_PUSH.parent))
     done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -211,6 +213,20 @@ def test_unreachable_gateway(runtime):
     address = "127.0.0.1:%d" % live.free_port()  # nobody listens
     message = _do(runtime, "push", address, "job", "b", {})
     assert message.startswith("error: cannot reach %s: " % address), message
+
+
+@pytest.mark.parametrize("runtime", _runtimes())
+def test_a_name_whose_first_address_refuses(gateway, runtime):
+    # "localhost" as a host listing ::1 first resolves it, while the gateway listens on
+    # 127.0.0.1 only: the push goes to the second address, as client_python's would.
+    job = runtime + "-ipv6-first"
+    address = "localhost:%d" % gateway.port
+    assert _do(runtime, "push", address, job, "b", {}, pool="ipv6-first") == "ok"
+    assert gateway.group(job) == {("b_metric", (("instance", ""),)): 3}
+    # Nobody listens at either address: the error names the gateway and says both were tried.
+    address = "localhost:%d" % live.free_port()
+    message = _do(runtime, "push", address, job, "b", {}, pool="ipv6-first")
+    assert message.startswith("error: cannot reach %s (2 addresses tried): " % address), message
 
 
 @pytest.mark.parametrize("runtime", _runtimes())
