@@ -2,7 +2,7 @@
 
     .venv/bin/python build/check_subset.py [prometheus_express]
 
-The rules come from shared PLATFORMS.md ("Language subset that runs everywhere"). A line that
+The rules are those of docs/platforms.md ("The language subset every runtime runs"). A line that
 must break one on purpose can say so with a `# subset: ok` comment.
 """
 

@@ -3,8 +3,8 @@
     .venv/bin/python build/cp_mpy_cross.py -o OUT.mpy -s prometheus_express/x.py SOURCE.py
 
 For code without async def/await, CircuitPython 9.2-11's mpy-cross writes the same bytes as
-MicroPython's mpy-cross 6.3 but for the first header byte, 'C' instead of 'M' (shared
-PLATFORMS.md, ".mpy formats"). Async code compiles differently there, so this refuses any source
+MicroPython's mpy-cross 6.3 but for the first header byte, 'C' instead of 'M' (docs/platforms.md,
+".mpy files"). Async code compiles differently there, so this refuses any source
 that uses it: such a module needs CircuitPython's own compiler (`make bundle
 CIRCUITPY_MPY_CROSS_DIR=...`). Takes the arguments circuitpython-build-tools passes.
 """

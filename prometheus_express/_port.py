@@ -3,6 +3,7 @@
 start = ticks(); ...; seconds_since(start)
 """
 
+# The platform facts behind this module are in docs/platforms.md.
 import sys
 import time
 

@@ -8,6 +8,7 @@ n = send(sock, view)         # 0: the send buffer is full, try later
 close(sock)                  # never raises
 """
 
+# The platform facts behind this module are in docs/platforms.md.
 import time
 
 from ._port import const

@@ -27,7 +27,7 @@ import time
 
 from support import Unloaded, module
 
-# errno numbers by family (shared PLATFORMS.md), never the host's: a test says which port it is.
+# errno numbers by family (docs/platforms.md), never the host's: a test says which port it is.
 LINUX = {
     "EAGAIN": 11,
     "EBADF": 9,
@@ -63,7 +63,7 @@ except NameError:  # MicroPython has only OSError: stand-ins that look the same
         pass
 
 
-# What Prometheus 3 sends when it scrapes (shared PLATFORMS.md), byte for byte as Go writes it.
+# What Prometheus 3 sends when it scrapes (docs/platforms.md), byte for byte as Go writes it.
 PROMETHEUS_ACCEPT = (
     "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
     "application/openmetrics-text;version=0.0.1;q=0.5,"

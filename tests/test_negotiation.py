@@ -3,7 +3,7 @@
 from prometheus_express import CollectorRegistry, Gauge
 from prometheus_express.negotiation import choose_encoder, choose_format
 
-# What Prometheus 3 sends when it scrapes (shared PLATFORMS.md).
+# What Prometheus 3 sends when it scrapes (docs/platforms.md).
 PROMETHEUS_ACCEPT = (
     "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
     "application/openmetrics-text;version=0.0.1;q=0.5,"

@@ -28,9 +28,9 @@ from support import Unloaded, board_registry, module, raises
 
 from prometheus_express import CollectorRegistry, Gauge
 from prometheus_express._sockets import error_number
+from prometheus_express.blocking import await_http_request
 from prometheus_express.exposition import generate_latest as text_page
 from prometheus_express.openmetrics.exposition import generate_latest as om_page
-from prometheus_express.blocking import await_http_request
 from prometheus_express.server import MetricsServer, start_http_server
 
 # What client_python answers for each Accept header (test_negotiation checks the choice).

@@ -22,7 +22,7 @@ from support import module, raises
 _sockets = module("prometheus_express._sockets")
 recovery = module("prometheus_express.recovery")  # what bind and accept errors mean
 
-# Every number a platform uses (shared PLATFORMS.md: Linux, newlib, macOS).
+# Every number a platform uses (docs/platforms.md: Linux, newlib, macOS).
 EVERY_AGAIN = (11, 35)
 EVERY_TIMEDOUT = (110, 116, 60)
 EVERY_IN_USE = (98, 112, 48)

@@ -35,7 +35,7 @@ SOURCES = ROOT / "prometheus_express"
 MPY_TREE = ROOT / "dist" / "mpy" / "micropython"
 CLIENT_TIMEOUT = 10.0  # seconds any single client operation may take before the test fails
 
-# Prometheus 3's scrape request (shared PLATFORMS.md): Go writes Host and User-Agent first, then
+# Prometheus 3's scrape request (docs/platforms.md): Go writes Host and User-Agent first, then
 # the other headers sorted, then the transport's Accept-Encoding.
 ACCEPT = (
     "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
@@ -510,7 +510,7 @@ def scrape(server, timeout=CLIENT_TIMEOUT):
 
 
 # Closing with request bytes unread makes the kernel (Linux, lwIP) send RST instead of FIN, and a
-# client that has not read the answer yet may lose it (shared PLATFORMS.md). On loopback the
+# client that has not read the answer yet may lose it (docs/platforms.md). On loopback the
 # answer usually arrives first, so the RST itself is what the tests look for.
 NOT_DRAINED = "the server closed with RST: it left request bytes unread"
 

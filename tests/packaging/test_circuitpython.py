@@ -90,7 +90,7 @@ def test_mpy_headers_are_circuitpython_6(tools, config, tmp_path, version):
 
 
 def test_mpy_is_micropython_compile_with_header_c(tools, config, tmp_path, version):
-    """The equivalence the offline build rests on (shared PLATFORMS.md): CircuitPython's
+    """The equivalence the offline build rests on (docs/platforms.md): CircuitPython's
     mpy-cross output is MicroPython 6.3's with the first byte 'C'. Checked on the bundles
     whichever compiler made them, a real CircuitPython mpy-cross included."""
     zips = _zips(tools, config, tmp_path, version)

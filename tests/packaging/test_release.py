@@ -119,3 +119,21 @@ def test_bundle_ends_with_the_table(tools, release):
             assert (int(files), int(mpy), int(py)) == (len(sources), 0, source_bytes - 7)
     assert lines[-2].startswith("9 artifacts in ")
     assert lines[-1].startswith("library: ")
+
+
+def test_no_file_points_outside_the_repository_for_platform_facts(tools):
+    # The published repository holds its own platform notes (docs/platforms.md).
+    outside = "shared " + "PLATFORMS"
+    found = []
+    root = tools.ROOT
+    for path in root.rglob("*"):
+        parts = path.relative_to(root).parts
+        if not path.is_file() or parts[0] in (".git", ".venv", "dist") or "node_modules" in parts:
+            continue
+        if path.suffix not in (".py", ".md", ".toml", ".json", ".txt", ".yml", ".mjs", ""):
+            continue
+        text = path.read_text(errors="replace")
+        if outside in text or "../" + "shared" in text:
+            found.append(str(path.relative_to(root)))
+    assert found == []
+    assert (root / "docs" / "platforms.md").is_file()
