@@ -28,6 +28,8 @@ def choose_format(accept_header):
                     escaping = value
         if om and not version:
             return True, "application/openmetrics-text; version=1.0.0; charset=utf-8"
+        if version.strip("0123456789."):  # echoed into Content-Type: never a control character
+            continue
         try:
             major = int(version.split(".")[0])
         except ValueError:  # no version, or not a number

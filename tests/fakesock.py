@@ -714,3 +714,65 @@ def _dechunk(data):
             raise Malformed("chunk not followed by CRLF")
         body.extend(data[at : at + size])
         at += size + 2
+
+
+# -- what any answer must be: for the fuzz tests (fake and real sockets) -------------------
+
+# RFC 9110's reason phrases of the statuses the exporter answers with.
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    405: "Method Not Allowed",
+    408: "Request Timeout",
+    431: "Request Header Fields Too Large",
+    500: "Internal Server Error",
+}
+
+
+def blank_line_end(data):
+    """Index just past the first empty line after the first line, or -1: RFC 9112 2.2 read
+    line by line (a line ends at LF; a CR just before it is not part of the line)."""
+    start = data.find(b"\n")
+    while start >= 0:
+        end = data.find(b"\n", start + 1)
+        if end < 0:
+            return -1
+        if data[start + 1 : end] in (b"", b"\r"):
+            return end + 1
+        start = end
+    return -1
+
+
+def owes_answer(data, max_head):
+    """True if a server that got data and then the end of the stream must answer: its head
+    ended within the max_head + 4 bytes the server reads, it is longer than max_head, or its
+    first byte cannot begin a request line (nor a CRLF before one)."""
+    if not data:
+        return False
+    if data[0] not in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n" or len(data) > max_head:
+        return True
+    return blank_line_end(data[: max_head + 4]) >= 0
+
+
+def well_formed(data, maybe_head=False):
+    """The response in data, checked as strictly as parse_response, and as a client needs:
+    HTTP/1.1, a status the exporter uses with RFC 9110's reason, Connection: close, a
+    Content-Type, no control character but HTAB in a field value (RFC 9110 5.5). maybe_head:
+    a response to HEAD (no body) is accepted too. Raises Malformed or AssertionError."""
+    r = None
+    if maybe_head:  # a response to HEAD, or (the head was rejected) a whole one
+        try:
+            r = parse_response(data, True)
+        except Malformed:
+            pass
+    if r is None:
+        r = parse_response(data)
+    assert r.version == "HTTP/1.1", r.version
+    assert REASONS.get(r.status) == r.reason, (r.status, r.reason)
+    assert r.header("connection") == "close"
+    assert r.header("content-type")
+    for name, value in r.headers:
+        for c in value:
+            assert c == "\t" or " " <= c != "\x7f", "header %s: %r" % (name, value)
+    return r

@@ -89,3 +89,15 @@ def test_first_acceptable_entry_wins():
     assert choose_format(header)[0] is False
     header = "text/plain;version=0.0.4,application/openmetrics-text;version=1.0.0"
     assert choose_format(header)[0] is True
+
+
+def test_a_version_that_is_not_digits_and_dots_is_skipped_not_echoed():
+    # The version goes into the Content-Type header: a control character there makes the
+    # answer's head invalid. Such an entry is passed over like any other unusable one.
+    for junk in ("1.0.0\x7f", "1.0.0\x00", "1\x01", "1.0.0 x", "2abc"):
+        got = choose_format("application/openmetrics-text;version=%s" % junk)
+        assert got == (False, TEXT_0_0_4), (junk, got)
+        header = "application/openmetrics-text;version=%s,text/plain;version=1.0.0" % junk
+        om, content_type = choose_format(header)
+        assert (om, content_type.split(";")[0]) == (False, "text/plain"), (junk, content_type)
+        assert junk not in content_type
