@@ -101,6 +101,8 @@ ACCEPTS = (
         False,
     ),
     ("application/openmetrics-text;version=0.0.1", TEXT_004, False),
+    # A version the Content-Type would echo with a control character: passed over.
+    ("application/openmetrics-text;version=1.0.0\x7f", TEXT_004, False),
     ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", TEXT_004, False),
 )
 # (request target, the name[] filter it asks for)
@@ -164,6 +166,7 @@ TOKENS = (
     b"Accept: ",
     b"application/openmetrics-text;version=",
     b"text/plain;version=1.",
+    b"application/openmetrics-text;version=1.\x7f",
     AUTH_LINE.encode() + b"\r\n",
     b"http://",
     b"*",
