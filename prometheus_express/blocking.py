@@ -50,11 +50,12 @@ def idle(server):
     for client in server._clients:  # a loop: a comprehension is one more function in RAM
         readers.append(client.sock)
     # A full server leaves the listener out: it stays ready, which would be a busy loop. So
-    # does a wait right after one that woke for nothing: CircuitPython on the Pico W polls its
-    # listener ready whether or not a client waits. The wait after that watches it again.
+    # does a short wait right after one that woke for nothing: CircuitPython on the Pico W polls
+    # its listener ready whether or not a client waits. The wait after that watches it again.
     watch = not server._woken
     if watch and server._listener is not None and server._paused is None:
         if len(server._clients) < server.max_clients:
             readers.append(server._listener)
-    woke = _sockets.wait(readers, (), 0.05 if server._clients or server._paused else 0.5)
+    short = server._clients or server._paused or not watch
+    woke = _sockets.wait(readers, (), 0.05 if short else 0.5)
     server._woken = watch and woke

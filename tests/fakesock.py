@@ -82,10 +82,19 @@ PROMETHEUS_HEAD = (
 ).encode()
 
 
-def _now():
+def _mark():
+    """A reading for _seconds_since()."""
     if hasattr(time, "ticks_ms"):  # MicroPython
-        return time.ticks_ms() / 1000
+        return time.ticks_ms()
     return time.monotonic()
+
+
+def _seconds_since(mark):
+    # MicroPython: ticks_ms wraps, and ticks_ms() / 1000 as a single-precision float is off
+    # by up to 0.06 s; ticks_diff measures across the wrap, and the small difference is exact.
+    if hasattr(time, "ticks_ms"):
+        return time.ticks_diff(time.ticks_ms(), mark) / 1000
+    return time.monotonic() - mark
 
 
 class Personality:
@@ -263,7 +272,7 @@ class Pause:
 
     def __init__(self, seconds):
         self.seconds = seconds
-        self.until = None
+        self.started = None  # a _mark() from the first read here
 
 
 class Client:
@@ -425,9 +434,9 @@ class _Conn(_Socket):
                     script.pop(0)
                 return data
             if isinstance(item, Pause):
-                if item.until is None:
-                    item.until = _now() + item.seconds
-                if _now() < item.until:
+                if item.started is None:
+                    item.started = _mark()
+                if _seconds_since(item.started) < item.seconds:
                     raise self._nothing("recv")
                 script.pop(0)
                 continue
@@ -585,10 +594,10 @@ class FakePool:
 
 def run(server, until, seconds=3.0):
     """Call server.poll() until until() is true; fail after `seconds`. Returns polls answered."""
-    start = _now()
+    start = _mark()
     answered = 0
     while not until():
-        if _now() - start > seconds:
+        if _seconds_since(start) > seconds:
             raise AssertionError("still waiting after %s s" % seconds)
         if server.poll():
             answered += 1
