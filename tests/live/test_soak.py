@@ -45,6 +45,8 @@ def _hostile(kind, server, rng):
         live.one_byte_pieces(port, limits, pause=0)
     elif kind == "concurrent_scrapes":  # two Prometheus replicas, or three
         live.concurrent_scrapes(port, limits, rng.choice((2, 3)))
+    elif kind == "never_reads":  # the scrape after it shows when the server gave up on it
+        live.never_reads(port, limits, server)
     elif kind == "concurrent_idle_32":
         live.concurrent_idle(port, limits, then=lambda: live.scrape(server))
     else:
@@ -56,7 +58,8 @@ def test_soak_micropython():
     kinds = sorted(WEIGHTS)
     weights = [WEIGHTS[k] for k in kinds]
     with live.running(
-        "micropython", read_timeout=0.3, write_timeout=0.3, big=16, report=1000, preload=1
+        # read_timeout: a loaded machine may stall this process between connect and request.
+        "micropython", read_timeout=1.0, write_timeout=0.3, big=16, report=1000, preload=1
     ) as server:
         request = live.prometheus_request(server.port)
         first = live.scrape(server)  # checked in full; later scrapes must equal it
