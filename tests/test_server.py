@@ -76,6 +76,12 @@ class _Rig:
             self.head = _with_header(PROMETHEUS_HEAD, AUTH_HEADER)
         self.board = Board(p)
         self.board.__enter__()
+        # What the server prints on the console, kept instead: a test that makes a collector
+        # fail takes what it expects out of rig.printed; anything left there fails the test.
+        self.errors_module = module("prometheus_express.errors")
+        self.print_traceback = self.errors_module.print_traceback
+        self.printed = []
+        self.errors_module.print_traceback = self.printed.append
         try:
             self.pool = FakePool(p)
             if before is not None:
@@ -83,6 +89,7 @@ class _Rig:
             self.registry = board_registry() if registry is None else registry
             self.server = cls(8000, registry=self.registry, socket_pool=self.pool, **kw)
         except BaseException:
+            self.errors_module.print_traceback = self.print_traceback
             self.board.__exit__(None, None, None)
             raise
         self.server.read_timeout = 0.05
@@ -102,8 +109,10 @@ class _Rig:
                     assert sock.closes == 1, (self.p, "listener closed %d times" % sock.closes)
                 self.all_closed_once()
                 assert self.pool.violations == [], self.pool.violations
+                assert self.printed == [], "printed on the console: %r" % self.printed
         finally:
             self.server.close()
+            self.errors_module.print_traceback = self.print_traceback
             self.board.__exit__(None, None, None)
         return False
 
@@ -534,6 +543,8 @@ def test_collector_errors_answer_500():
                 assert (r.status, r.framing) == (500, "length")
                 assert r.header("content-type").startswith("text/plain")
                 assert rig.errors("render") == 1
+                assert rig.printed == [error]  # its traceback, once
+                del rig.printed[:]
 
 
 def test_collector_error_after_the_first_chunk_cuts_the_body():
@@ -545,20 +556,28 @@ def test_collector_error_after_the_first_chunk_cuts_the_body():
             assert bytes(client.received).startswith(b"HTTP/1.1 200 OK\r\n")
             raises(Malformed, client.response)
             assert rig.errors(kind) == 1
+            assert rig.printed == [error]
+            del rig.printed[:]
 
 
 def test_collector_error_http_1_0_long_page_answers_500():
     with _Rig(CPYTHON, registry=board_registry(60)) as rig:
-        rig.registry.register(_Failing(MemoryError()))
+        error = MemoryError()
+        rig.registry.register(_Failing(error))
         r = rig.request(_get(version="HTTP/1.0")).response()
         assert (r.status, r.framing) == (500, "length")
+        assert rig.printed == [error]
+        del rig.printed[:]
 
 
 def test_collector_error_on_head():
     with _Rig(CPYTHON) as rig:
-        rig.registry.register(_Failing(ValueError("x")))
+        error = ValueError("x")
+        rig.registry.register(_Failing(error))
         r = rig.request(_get(method="HEAD")).response(head_request=True)
         assert r.status == 500
+        assert rig.printed == [error]
+        del rig.printed[:]
 
 
 # -- HTTP behaviour -------------------------------------------------------------------------
