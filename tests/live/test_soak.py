@@ -59,7 +59,12 @@ def test_soak_micropython():
     weights = [WEIGHTS[k] for k in kinds]
     with live.running(
         # read_timeout: a loaded machine may stall this process between connect and request.
-        "micropython", read_timeout=1.0, write_timeout=0.3, big=16, report=1000, preload=1
+        "micropython",
+        read_timeout=1.0,
+        write_timeout=0.3,
+        big=16,
+        report=1000,
+        preload=1,
     ) as server:
         request = live.prometheus_request(server.port)
         first = live.scrape(server)  # checked in full; later scrapes must equal it
