@@ -5,6 +5,8 @@ load(globals(), "Histogram")   # from the package's __getattr__
 
 import sys
 
+from ._port import BOARD
+
 # Each entry: a module, then the names it provides.
 _LAZY = (
     ("histogram", "Histogram Summary"),
@@ -27,11 +29,30 @@ _LAZY = (
 )
 
 
+def _public(namespace, package):
+    # What `import *` takes: the public names already there and every lazy one this runtime
+    # can load (not the CPython-only ones on a board). Not the submodules, as client_python's
+    # __all__ lists none.
+    names = []
+    for name in namespace:
+        if not name.startswith("_") and type(namespace[name]) is not type(sys):
+            names.append(name)
+    for module, listed in _LAZY:
+        try:
+            __import__(package + "." + module)
+        except ImportError:
+            continue
+        names.extend(listed.split())
+    return names
+
+
 def load(namespace, name):
     """The value of a lazy name, kept in namespace (the globals of the package or of one of
     its modules); else the package's submodule of that name; else AttributeError."""
     package = __name__[: __name__.rfind(".")]
     try:
+        if name == "__all__":  # `from prometheus_express import *`
+            return _public(namespace, package)
         for module, names in _LAZY:
             if name in names.split():
                 value = getattr(__import__(package + "." + module, None, None, (name,)), name)
@@ -49,6 +70,8 @@ def load(namespace, name):
         # The table is needed only until a name is found, and each is looked up once: this
         # module then leaves sys.modules and the package, so a board does not keep it in RAM.
         # Not before: the import above may ask again (`from . import _sockets`), and finds
-        # this module still loaded.
-        sys.modules.pop(__name__, None)
-        sys.modules[package].__dict__.pop("_lazy", None)
+        # this module still loaded. Not on CPython, where another thread may be importing it
+        # at this moment (its import would fail) and RAM is no concern.
+        if BOARD:
+            sys.modules.pop(__name__, None)
+            sys.modules[package].__dict__.pop("_lazy", None)

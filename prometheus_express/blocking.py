@@ -19,8 +19,8 @@ def serve_forever(server):
             else:
                 idle(server)
     finally:
-        server._looping = False
         server._release()
+        server._looping = False  # last: shutdown() returns once the sockets are closed
 
 
 def shutdown(server):

@@ -6,6 +6,11 @@ with histogram.time():
 
 from ._port import seconds_since, ticks
 
+try:  # CPython: a decorated function keeps its name, docstring and signature
+    from functools import wraps
+except ImportError:  # MicroPython, CircuitPython: no functools, and no use for them
+    wraps = None
+
 
 class _Block:
     # Each decorated call gets its own instance, so nested and recursive
@@ -15,7 +20,8 @@ class _Block:
             with self._copy():
                 return f(*args, **kwargs)
 
-        return wrapped
+        # Two decorated Flask views must not both be called "wrapped".
+        return wrapped if wraps is None else wraps(f)(wrapped)
 
 
 class ExceptionCounter(_Block):
@@ -57,6 +63,7 @@ class Timer(_Block):
         self._metric = metric
         self._callback_name = callback_name
         self._start = None
+        self.duration = None  # seconds the block took, once it has ended
 
     def _copy(self):
         return Timer(self._metric, self._callback_name)
@@ -66,7 +73,8 @@ class Timer(_Block):
         return self
 
     def __exit__(self, typ, value, traceback):
-        getattr(self._metric, self._callback_name)(seconds_since(self._start))
+        self.duration = seconds_since(self._start)
+        getattr(self._metric, self._callback_name)(self.duration)
         return False
 
     def labels(self, *args, **kw):

@@ -63,6 +63,11 @@ class MetricMethods:
                 self._metrics = {}
                 self._children = []
 
+    def __repr__(self):
+        # As client_python writes it: the class's module and name, and the metric's name.
+        cls = type(self)
+        return "%s.%s(%s)" % (cls.__module__, cls.__name__, self._parent._name)
+
     def describe(self):
         from .metrics_core import describe
 
@@ -154,6 +159,6 @@ def attach(cls, name=None):
     """Give cls the seldom-used methods of its kind; True if it then has `name`."""
     methods = globals()[cls._methods]
     for attr in dir(methods):
-        if not attr.startswith("__"):
+        if not attr.startswith("__") or attr == "__repr__":
             setattr(cls, attr, getattr(methods, attr))
     return name is None or hasattr(cls, name)

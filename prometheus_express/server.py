@@ -296,16 +296,14 @@ class MetricsServer:
 def start_http_server(port, addr="0.0.0.0", registry=REGISTRY, socket_pool=None, **options):
     """Serve the registry on port.
 
-    CPython: serves in a daemon thread and returns (server, thread), as client_python does.
+    CPython: serves in a daemon thread and returns (server, thread), as client_python does;
+    server.server_port is the bound port (port 0: the one the OS picked).
     MicroPython, CircuitPython: returns the bound server; call its poll() from your loop.
     Options: auth=(user, password), self_metrics=True.
     """
     server = MetricsServer(port, addr, registry, socket_pool, **options)
     try:
-        import threading
-    except ImportError:
+        from .threaded import serve_in_thread
+    except ImportError:  # no threads: the program's loop polls
         return server
-    thread = threading.Thread(target=server.serve_forever)
-    thread.daemon = True
-    thread.start()
-    return server, thread
+    return serve_in_thread(server)

@@ -350,6 +350,11 @@ class _Socket:
             raise pool.bind_errors.pop(0)
         self.address = address
 
+    def getsockname(self):
+        # As a kernel binds port 0: to a port of its choosing.
+        host, port = self.address
+        return (host, port or 40000)
+
     def listen(self, backlog=0):
         self._check()
         limit = self.pool.personality.backlog

@@ -134,3 +134,34 @@ def test_timer_decorator_times_each_call_separately():
     inner, middle, top = [c[1] for c in m.calls]
     assert inner <= middle <= top
     assert inner >= 0.01
+
+
+def test_timer_duration_after_the_block_as_client_python():
+    m = Recorder()
+    timer = Timer(m, "observe")
+    assert timer.duration is None
+    with timer as t:
+        sleep(0.05)
+    assert t.duration == m.calls[0][1]
+    assert 0.03 <= t.duration < 30
+
+
+def test_decorators_keep_the_name_and_docstring_where_functools_is():
+    try:
+        import functools  # noqa: F401
+    except ImportError:  # MicroPython, CircuitPython: nothing to keep them with
+        return
+
+    def view():
+        """The page."""
+        return 1
+
+    for decorator in (
+        Timer(Recorder(), "observe"),
+        InprogressTracker(Recorder()),
+        ExceptionCounter(Recorder(), ValueError),
+    ):
+        decorated = decorator(view)
+        assert decorated.__name__ == "view"
+        assert decorated.__doc__ == "The page."
+        assert decorated() == 1

@@ -115,3 +115,18 @@ def test_core_offers_client_python_names():
         "Exemplar",
     ):
         assert getattr(core, name) is getattr(prometheus_express, name), name
+
+
+def test_import_star_takes_every_public_name_the_lazy_ones_too():
+    found = {}
+    exec("from prometheus_express import *", found)
+    for name in ("Counter", "Gauge", "REGISTRY", "generate_latest", "Histogram", "Enum"):
+        assert name in found, name
+    for name in ("start_http_server", "push_to_gateway", "GaugeMetricFamily", "Sample"):
+        assert name in found, name
+    assert found["Histogram"] is prometheus_express.Histogram
+    assert "exposition" not in found  # submodules are not names of the API
+    assert "_lazy" not in found and "__getattr__" not in found
+    found = {}
+    exec("from prometheus_express.exposition import *", found)
+    assert "generate_latest" in found and "CONTENT_TYPE_LATEST" in found

@@ -958,10 +958,14 @@ def test_start_http_server():
     with Board(CPYTHON):
         pool = FakePool(CPYTHON)
         registry = board_registry()
-        result = start_http_server(8000, registry=registry, socket_pool=pool)
+        result = start_http_server(0, registry=registry, socket_pool=pool)
         if threads:
             server, thread = result
             assert thread.daemon
+            # As client_python's: the port the OS picked, and server_close().
+            assert server.server_port == server.port == 40000
+            assert server.server_address == ("0.0.0.0", 40000)
+            assert server.server_close == server.close
         else:
             server = result
         try:

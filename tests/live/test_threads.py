@@ -181,8 +181,11 @@ def test_shutdown_returns_once_serve_forever_has_stopped():
     serving.start()
     _scrape_text(server.port)  # serving, and now idle in its wait
     server.shutdown()
+    # The loop has ended and closed everything; the thread is left to return from it.
+    assert not server._looping
+    assert server._listener is None and server._clients == []
+    serving.join(30)
     assert not serving.is_alive()
-    assert server._listener is None
     raw = None
     try:
         raw = live.exchange(server.port, b"GET / HTTP/1.1\r\n\r\n", timeout=2)
@@ -199,3 +202,49 @@ def test_shutdown_before_serve_forever_starts_returns_and_serve_forever_ends_at_
     serving.join(30)
     assert not serving.is_alive()
     assert server._listener is None
+
+
+def test_start_http_server_on_port_0_tells_the_port_as_client_python_does():
+    import prometheus_client as pc
+
+    from prometheus_express import start_http_server
+
+    for library, start in ((pc, pc.start_http_server), (None, start_http_server)):
+        server, thread = start(0, addr="127.0.0.1", registry=CollectorRegistry())
+        try:
+            assert server.server_port > 0
+            assert server.server_address[:2] == ("127.0.0.1", server.server_port)
+            raw, _ = live.exchange(server.server_port, b"GET /metrics HTTP/1.0\r\n\r\n")
+            assert live.parse_response(raw).status == 200, library
+        finally:
+            server.shutdown()
+            server.server_close()
+        thread.join(30)
+        assert not thread.is_alive()
+
+
+def test_lazy_names_looked_up_by_threads_at_once():
+    # The package loads some names on first use; threads asking at the same moment (a scrape
+    # thread and the program) must all get them.
+    import prometheus_express as pe
+
+    names = ("Histogram", "Summary", "Enum", "GaugeMetricFamily", "Sample", "choose_encoder")
+    errors = []
+
+    def ask():
+        try:
+            for name in names:
+                getattr(pe, name)
+        except BaseException as e:
+            errors.append(e)
+
+    with _Switching():
+        for _ in range(100):
+            for name in names:
+                pe.__dict__.pop(name, None)  # asked for the first time again
+            threads = [threading.Thread(target=ask) for _ in range(6)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(30)
+    assert errors == [], errors[:3]
