@@ -118,14 +118,21 @@ def completes(run):
     return run.ok
 
 
+def completes_in(micropython, tree, harness, who, heap):
+    """Whether the exporter board program (bench/mp_board.py, ours or peer) completes its
+    scrape with an -X heapsize of heap bytes."""
+    cmd = [str(micropython), "-X", "heapsize=%d" % heap, "-m", "mp_board", who]
+    cmd.append(str(free_port()))
+    return completes(Run(*_micropython(cmd, tree, harness), done="ANSWERED"))
+
+
 def smallest_heap(micropython, tree, harness, who, step=256):
     """The least -X heapsize, to within step bytes, in which the exporter board program
-    (bench/mp_board.py, ours or peer) completes its scrape."""
+    completes its scrape. Fragmentation makes this a little uneven: a few hundred bytes more
+    can fail where less completed, so the bisection's answer is a figure, not a guarantee."""
 
     def fits(heap):
-        cmd = [str(micropython), "-X", "heapsize=%d" % heap, "-m", "mp_board", who]
-        cmd.append(str(free_port()))
-        return completes(Run(*_micropython(cmd, tree, harness), done="ANSWERED"))
+        return completes_in(micropython, tree, harness, who, heap)
 
     return bisect(fits, 4096, 16384, step)
 

@@ -27,23 +27,9 @@ _LAZY = (
     ("blocking", "await_http_request"),
     ("push", "push_to_gateway pushadd_to_gateway delete_from_gateway"),
 )
-
-
-def _public(namespace, package):
-    # What `import *` takes: the public names already there and every lazy one this runtime
-    # can load (not the CPython-only ones on a board). Not the submodules, as client_python's
-    # __all__ lists none.
-    names = []
-    for name in namespace:
-        if not name.startswith("_") and type(namespace[name]) is not type(sys):
-            names.append(name)
-    for module, listed in _LAZY:
-        try:
-            __import__(package + "." + module)
-        except ImportError:
-            continue
-        names.extend(listed.split())
-    return names
+# On CPython, _cpython.py adds the rows of the modules only CPython has (make_wsgi_app,
+# write_to_textfile, ...). Not here: this module is in a board's RAM while the module of a lazy
+# name is imported, which is the exporter board's peak.
 
 
 def load(namespace, name):
@@ -52,7 +38,9 @@ def load(namespace, name):
     package = __name__[: __name__.rfind(".")]
     try:
         if name == "__all__":  # `from prometheus_express import *`
-            return _public(namespace, package)
+            from ._import_all import public
+
+            return public(namespace, package, _LAZY)
         for module, names in _LAZY:
             if name in names.split():
                 value = getattr(__import__(package + "." + module, None, None, (name,)), name)

@@ -8,6 +8,7 @@ import gc
 import sys
 import time
 
+from ._port import BOARD
 from .metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 from .registry import REGISTRY
 
@@ -42,26 +43,17 @@ _FLOAT_MS = _float_ms()
 
 
 def _python_info():
-    # The label values of python_info, as client_python's PlatformCollector names them.
+    # The label values of python_info on a board, as client_python's PlatformCollector names
+    # them: the runtime's own release (1.29.0), not the language level it claims (3.4.0).
+    # MicroPython adds a fourth element: "preview", or "" for a release.
     impl = sys.implementation
-    name = impl.name
-    for known in ("CPython", "PyPy", "MicroPython", "CircuitPython"):
-        if known.lower() == name:
-            name = known
-    if name in ("MicroPython", "CircuitPython"):
-        # The runtime's own release (1.29.0), not the language level it claims (3.4.0).
-        # MicroPython adds a fourth element: "preview", or "" for a release.
-        v = impl.version
-        parts = (str(v[0]), str(v[1]), str(v[2]))
-        version = ".".join(parts)
-        if len(v) > 3 and v[3]:
-            version += "-" + str(v[3])
-        return (name,) + parts + (version,)
-    # What platform.python_version() and python_version_tuple() read ("3.13.0rc1" has
-    # patchlevel "0rc1" there too).
-    version = sys.version.split()[0]
-    parts = (version.split(".") + ["", ""])[:3]
-    return (name, parts[0], parts[1], parts[2], version)
+    v = impl.version
+    parts = (str(v[0]), str(v[1]), str(v[2]))
+    version = ".".join(parts)
+    if len(v) > 3 and v[3]:
+        version += "-" + str(v[3])
+    name = "CircuitPython" if impl.name == "circuitpython" else "MicroPython"
+    return (name,) + parts + (version,)
 
 
 class BoardCollector:
@@ -76,7 +68,9 @@ class BoardCollector:
         self._reset = None  # read once: it cannot change while the program runs
         self._adc = None
         self._wlan = None
-        self._python = _python_info()
+        # On CPython, python_info is PlatformCollector's (PLATFORM_COLLECTOR on REGISTRY), as
+        # in client_python: a BoardCollector there (Blinka) leaves it out.
+        self._python = _python_info() if BOARD else None
         try:  # CPython, CircuitPython: integer nanoseconds that never wrap
             self._start = time.monotonic_ns()
         except AttributeError:  # MicroPython
@@ -93,7 +87,8 @@ class BoardCollector:
         for name, _, doc in _GAUGES:
             out.append(Metric(p + name, doc, "gauge"))
         out.append(Metric(p + "board_reset", _RESET_HELP, "info"))
-        out.append(Metric(p + "python_info", _PYTHON_HELP, "gauge"))
+        if self._python:
+            out.append(Metric(p + "python_info", _PYTHON_HELP, "gauge"))
         return out
 
     def collect(self):
@@ -106,9 +101,10 @@ class BoardCollector:
         reason = self._read("_reset_reason")
         if reason is not None:
             yield InfoMetricFamily(p + "board_reset", _RESET_HELP, value={"reason": reason})
-        info = GaugeMetricFamily(p + "python_info", _PYTHON_HELP, labels=_PYTHON_LABELS)
-        info.add_metric(self._python, 1)
-        yield info
+        if self._python:
+            info = GaugeMetricFamily(p + "python_info", _PYTHON_HELP, labels=_PYTHON_LABELS)
+            info.add_metric(self._python, 1)
+            yield info
 
     def _read(self, method):
         try:

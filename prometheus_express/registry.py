@@ -70,7 +70,5 @@ class CollectorRegistry:
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
-if not BOARD:  # dir() and help() list every method
-    from .methods import attach
-
-    attach(CollectorRegistry)
+if not BOARD:  # every method for dir() and help(), and client_python's default collectors
+    from . import _cpython  # noqa: F401

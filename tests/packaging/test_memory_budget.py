@@ -25,7 +25,7 @@ KB = 1024
 # The typical board meets its goal (17 KB). The exporter board's goal is 35 KB; its budget is
 # what it keeps today (35.9 KB).
 BUDGET = {"ours_typical": 17 * KB, "ours_exporter": 36768}
-# The least -X heapsize in which the exporter board completes its scrape.
+# An -X heapsize in which the exporter board must complete its scrape.
 EXPORTER_HEAP = 48 * KB
 
 PACKAGE = "prometheus_express"
@@ -70,5 +70,11 @@ def test_a_board_loads_only_what_it_uses(board, scenario):
 
 
 def test_the_exporter_board_completes_a_scrape_in_its_heap(board):
-    heap = board_memory.smallest_heap(*board, "ours")
-    assert heap <= EXPORTER_HEAP, "the exporter board needs a %d B heap" % heap
+    # Run at the budget itself: what a board with this heap sees. (The least heap, as
+    # `make bench` bisects it, is uneven by a few hundred bytes with fragmentation.)
+    if not board_memory.completes_in(*board, "ours", EXPORTER_HEAP):
+        heap = board_memory.smallest_heap(*board, "ours")
+        raise AssertionError(
+            "the exporter board fails its scrape in %d B (bisected least heap: %d B)"
+            % (EXPORTER_HEAP, heap)
+        )

@@ -40,13 +40,28 @@ for seconds in (0.05, 0.5, 3):
 sys.stdout.write(generate_latest(registry).decode("utf-8"))
 """
 
-# Every module of the package, imported on the port: "name file" lines.
+# Every module of the package, imported on the port: "name file" lines, or "name refused: why"
+# for a module that refuses a board with an ImportError.
 IMPORT_ALL = """
 import sys
 for name in sys.argv[1:]:
-    __import__(name)
+    try:
+        __import__(name)
+    except ImportError as e:
+        print(name, "refused: " + str(e))
+        continue
     print(name, sys.modules[name].__file__)
 """
+# What a board cannot run, saying so: client_python's host collectors and web helpers.
+CPYTHON_ONLY = tuple(
+    "prometheus_express." + m
+    for m in (
+        "_cpython asgi gc_collector grouping platform_collector process_collector textfile web"
+    ).split()
+)
+# start_http_server's thread: it needs the threading module, and its absence tells
+# start_http_server to return the server for the program's loop instead.
+NEEDS_THREADS = "prometheus_express.threaded"
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +107,11 @@ def _framework_module(dest):
     return dest.rsplit(".", 1)[0].replace("/", ".") in NEEDS_FRAMEWORK
 
 
+def _refused(dest):
+    name = dest.rsplit(".", 1)[0].replace("/", ".")
+    return name in CPYTHON_ONLY or name == NEEDS_THREADS
+
+
 def _module_names(dests):
     """prometheus_express/openmetrics/__init__.py -> prometheus_express.openmetrics, ..."""
     names = []
@@ -109,8 +129,14 @@ def _check_runs_from(target, dests, version, expected_page, cwd):
     proc = e2e.run_micropython(["-c", IMPORT_ALL, *_module_names(dests)], cwd, path=target)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     files = dict(line.split(" ", 1) for line in proc.stdout.splitlines())
-    imported = [d for d in dests if not _framework_module(d)]
-    assert sorted(files.values()) == sorted("%s/%s" % (target, dest) for dest in imported)
+    refused = sorted(name for name in files if files[name].startswith("refused: "))
+    assert refused == sorted(CPYTHON_ONLY + (NEEDS_THREADS,)), proc.stdout
+    for name in CPYTHON_ONLY:
+        assert "CPython only" in files[name], files[name]
+    assert "threading" in files[NEEDS_THREADS], files[NEEDS_THREADS]
+    imported = [d for d in dests if not _framework_module(d) and not _refused(d)]
+    loaded = [files[name] for name in files if name not in refused]
+    assert sorted(loaded) == sorted("%s/%s" % (target, dest) for dest in imported)
     probe = "import %s as p; print(p.__version__)" % PACKAGE
     proc = e2e.run_micropython(["-c", probe], cwd, path=target)
     assert proc.stdout.split() == [version], proc.stdout + proc.stderr
