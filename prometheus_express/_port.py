@@ -65,10 +65,11 @@ def unix_time():
 
 
 def wall_time():
-    """Unix time in seconds, or None while the board's clock is not plausible."""
+    """Unix time in seconds; on a board, None while its clock is not plausible (an RTC not
+    set yet). CPython's clock is taken as it is, as client_python takes it for _created."""
     try:
         now = unix_time()
-        if now - _Y2K >= _PLAUSIBLE_SINCE_Y2K:
+        if not BOARD or now - _Y2K >= _PLAUSIBLE_SINCE_Y2K:
             return now
     except (NotImplementedError, OverflowError):  # no long integers, so no Unix time
         pass

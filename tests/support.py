@@ -81,24 +81,30 @@ def sample_value(line):
 
 
 class FakeUnixTime:
-    """Within the block, the library's wall clock reads `now` (seconds since 1970).
+    """Within the block, the library's wall clock reads `now` (seconds since 1970); with
+    board=True (or False) the library also takes the runtime for a board (or not), as
+    wall_time() trusts CPython's clock whatever it reads and a board's only once plausible.
 
     Replaces _port.unix_time, which _port.wall_time calls: MicroPython's time module
     cannot be patched, a module's globals can.
     """
 
-    def __init__(self, now):
+    def __init__(self, now, board=None):
         self.now = now
+        self.board = board
 
     def __enter__(self):
         _port = module("prometheus_express._port")
         now = self.now
-        self.saved = _port.unix_time
+        self.saved = _port.unix_time, _port.BOARD
         _port.unix_time = lambda: now
+        if self.board is not None:
+            _port.BOARD = self.board
         return self
 
     def __exit__(self, *exc):
-        module("prometheus_express._port").unix_time = self.saved
+        _port = module("prometheus_express._port")
+        _port.unix_time, _port.BOARD = self.saved
         return False
 
 

@@ -93,7 +93,7 @@ def test_created_value_is_the_wall_clock():
 
 def test_no_created_family_with_an_implausible_clock():
     r = CollectorRegistry()
-    with FakeUnixTime(100):
+    with FakeUnixTime(100, board=True):
         Counter("c", "d", registry=r)
         Histogram("h", "d", buckets=(1,), registry=r)
     page = text_page(r, created=True)

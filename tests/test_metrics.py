@@ -376,7 +376,7 @@ def test_child_created_is_its_own_creation_time():
 
 def test_no_created_while_the_clock_is_implausible():
     r = CollectorRegistry()
-    with FakeUnixTime(12):  # an RTC that was never set
+    with FakeUnixTime(12, board=True):  # a board whose RTC was never set
         Counter("c", "d", registry=r).inc()
     assert _value(r, "c_total") == 1
     assert _value(r, "c_created") is None

@@ -13,14 +13,21 @@ def test_unix_time_counts_from_1970():
     assert before - 1 <= got <= after + 1
 
 
-def test_wall_time_is_none_before_2020():
-    with FakeUnixTime(0):
+def test_wall_time_is_none_before_2020_on_a_board():
+    with FakeUnixTime(0, board=True):
         assert _port.wall_time() is None
-    with FakeUnixTime(PLAUSIBLE - 1):
+    with FakeUnixTime(PLAUSIBLE - 1, board=True):
         assert _port.wall_time() is None
     # A port counting from 2000 whose RTC is unset reads early 2000 in Unix time.
-    with FakeUnixTime(946684800 + 5):
+    with FakeUnixTime(946684800 + 5, board=True):
         assert _port.wall_time() is None
+
+
+def test_wall_time_takes_cpythons_clock_as_it_is():
+    # As client_python writes _created: whatever time.time() returns.
+    for clock in (0, 123.456, PLAUSIBLE - 1):
+        with FakeUnixTime(clock, board=False):
+            assert _port.wall_time() == clock
 
 
 def test_wall_time_passes_a_plausible_clock_through():
@@ -31,7 +38,7 @@ def test_wall_time_passes_a_plausible_clock_through():
 
 
 def test_wall_time_uses_the_real_clock_after_the_fake():
-    with FakeUnixTime(5):
+    with FakeUnixTime(5, board=True):
         assert _port.wall_time() is None
     got = _port.wall_time()
     assert got is not None

@@ -75,3 +75,20 @@ def test_repr_names_the_class_and_the_metric_as_client_python(make):
     assert repr(ours).split(".")[-1] == repr(theirs).split(".")[-1]
     assert repr(ours) == "%s.%s" % (type(ours).__module__, repr(theirs).split(".")[-1])
     assert repr(ours).startswith("prometheus_express.")
+
+
+@pytest.mark.parametrize("clock", [123.456, 0.0, 1.5e9, 1700000000.123])
+def test_created_is_written_as_client_python_writes_it_whatever_the_clock(clock, monkeypatch):
+    import time
+
+    monkeypatch.setattr(time, "time", lambda: clock)
+    pages = []
+    for lib, om in ((pe, "prometheus_express.openmetrics"), (pc, "prometheus_client.openmetrics")):
+        r = lib.CollectorRegistry()
+        lib.Counter("c", "d", ["a"], registry=r).labels("x").inc()
+        lib.Summary("s", "d", registry=r).observe(2)
+        lib.Histogram("h", "d", buckets=(1,), registry=r).observe(0.5)
+        openmetrics = __import__(om + ".exposition", None, None, ["generate_latest"])
+        pages.append((lib.generate_latest(r), openmetrics.generate_latest(r)))
+    assert pages[0] == pages[1]
+    assert b"_created" in pages[0][0] and b"_created" in pages[0][1]
