@@ -4,7 +4,7 @@
 #   make compile   .mpy files for MicroPython into dist/mpy/micropython/
 #   make bundle    every release artifact into dist/, then a table of them (see build/bundle.py)
 #   make test      bundle, then CPython (pytest), MicroPython unix port (.py, .mpy), WebAssembly
-#   make lint      ruff check, ruff format --check, portable-subset check of the library
+#   make lint      ruff check, ruff format --check, portable-subset check, mypy on the stubs' users
 #   make format    ruff format, then ruff check --fix (rewrites files)
 #   make package-json  regenerate the root package.json (mip) from circup.json and the sources
 #   make bench     bench/run.py
@@ -77,6 +77,7 @@ lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(PY) build/check_subset.py prometheus_express
+	$(VENV)/bin/mypy
 
 format: $(VENV_STAMP)
 	$(VENV)/bin/ruff format $(LINT_PATHS)
@@ -86,5 +87,5 @@ bench: setup compile
 	$(PY) bench/run.py
 
 clean:
-	rm -rf dist .pytest_cache .ruff_cache .hypothesis
+	rm -rf dist .pytest_cache .ruff_cache .mypy_cache .hypothesis
 	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +

@@ -15,14 +15,21 @@ import version as versioning
 ROOT = project.ROOT
 
 
+def is_wheel_file(path):
+    """A library source, stub or py.typed marker: the files of the package in the wheel."""
+    return path.suffix in (".py", ".pyi") or path.name == "py.typed"
+
+
 def build(out, version_text, work):
     """Write <name>-<version>-py3-none-any.whl into out/; return its path."""
     config = project.load()
     src = work / "wheel-src"
     shutil.rmtree(src, ignore_errors=True)
     package = ROOT / config["package"]
-    for path in sorted(package.rglob("*.py")):
-        if "__pycache__" in path.parts:
+    for path in sorted(package.rglob("*")):
+        # The sources, and the type information only the wheel carries: the .pyi stubs and
+        # the py.typed marker (the board bundles take .py files only).
+        if "__pycache__" in path.parts or not is_wheel_file(path):
             continue
         target = src / path.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,9 @@
+from collections.abc import Iterator
+
+from .metrics_core import Metric
+from .registry import CollectorRegistry
+
+class BoardCollector:
+    def __init__(self, registry: CollectorRegistry | None = ..., namespace: str = "") -> None: ...
+    def describe(self) -> list[Metric]: ...
+    def collect(self) -> Iterator[Metric]: ...

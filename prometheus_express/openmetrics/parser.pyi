@@ -1,0 +1,6 @@
+from collections.abc import Iterable, Iterator
+
+from ..metrics_core import Metric
+
+def text_string_to_metric_families(text: str) -> Iterator[Metric]: ...
+def text_fd_to_metric_families(fd: Iterable[str]) -> Iterator[Metric]: ...
