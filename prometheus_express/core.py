@@ -19,5 +19,5 @@ from .metrics_core import (
     UntypedMetricFamily,
 )
 from .registry import REGISTRY, CollectorRegistry
-from .samples import Exemplar, Sample
+from .samples import BucketSpan, Exemplar, NativeHistogram, Sample, Timestamp
 from .state import Enum, Info

@@ -6,7 +6,7 @@ class Battery:
 """
 
 from .metrics import validate_labelname, validate_metric_name
-from .samples import Sample
+from .samples import Exemplar, NativeHistogram, Sample, Timestamp  # noqa: F401  (as 0.26)
 
 METRIC_TYPES = (
     "counter",

@@ -9,6 +9,7 @@ Never loaded by the library itself.
 
 import math
 
+from ..metrics_core import Metric  # noqa: F401  (client_python offers it here)
 from ..parser import (
     LABEL_ESCAPES,
     family,
@@ -22,7 +23,7 @@ from ..parser import (
     unescape,
     unquote,
 )
-from ..samples import Exemplar, Sample, Timestamp
+from ..samples import BucketSpan, Exemplar, NativeHistogram, Sample, Timestamp  # noqa: F401
 from ._native_histogram import native_histogram_sample
 
 _INF = float("inf")
