@@ -67,6 +67,12 @@ def _run(harness, tree, name, args=(), leave=-1, heap=None):
     return board_memory.scenario(mp, tree, harness, name, leave, args, heap)
 
 
+# What a board refuses by design: client_python's CPython helpers say "runs on CPython only";
+# start_http_server's thread needs the threading module, which the ports do not have.
+REFUSALS = ("runs on CPython only", "no module named 'threading'")
+CPYTHON_ONLY = set()  # filled by importable(): left out of "everything", and said so
+
+
 def importable(harness, tree, errors):
     """The package's modules that import on their own; the others are reported, not measured."""
     names = []
@@ -76,6 +82,8 @@ def importable(harness, tree, errors):
         run = _run(harness, tree, "module", [name])
         if run.ok:
             names.append(name)
+        elif "ImportError" in run.error and any(r in run.error for r in REFUSALS):
+            CPYTHON_ONLY.add(name)
         else:
             errors.append(
                 "import %s (%s tree) fails, left out of the scenarios: %s"
@@ -224,6 +232,11 @@ def figure_imports(tree_sets):
     notes("time: the whole stage, imports included.")
     for name, framework in sorted(NEEDS_FRAMEWORK.items()):
         notes("everything loaded: not %s, which needs %s installed beside it" % (name, framework))
+    if CPYTHON_ONLY:
+        notes(
+            "everything loaded: not the CPython-only modules, which refuse a board: %s"
+            % ", ".join(sorted(n.rsplit(".", 1)[-1] for n in CPYTHON_ONLY))
+        )
     label = STAGES[0][0]
     py, mpy = cells.get((label, "ours", ".py")), cells.get((label, "ours", ".mpy"))
     if py and mpy:
