@@ -129,19 +129,15 @@ def print_traceback(e):
     show(e)
 
 
-def cpython_only(module, needs):
-    """The ImportError of a web or host helper of client_python's on a board."""
+def cpython_only(module, needs, instead=None):
+    """The ImportError of one of client_python's CPython helpers, imported on a board."""
     return ImportError(
-        "%s runs on CPython only (it needs %s): on MicroPython and CircuitPython serve with "
-        "start_http_server or MetricsServer, or mount metrics_route from "
-        "prometheus_express.integrations" % (module, needs)
-    )
-
-
-def board_has_no(module):
-    """The ImportError of a default collector of client_python's on a board."""
-    return ImportError(
-        "%s reads what CPython offers (/proc, the platform module, gc statistics) and runs on "
-        "CPython only: on MicroPython and CircuitPython, BoardCollector (prometheus_express.board) "
-        "reads the heap, uptime, CPU and python_info" % module
+        "%s runs on CPython only (it needs %s): on MicroPython and CircuitPython, %s"
+        % (
+            module,
+            needs,
+            instead
+            or "serve with start_http_server or MetricsServer, or mount metrics_route from "
+            "prometheus_express.integrations",
+        )
     )

@@ -8,9 +8,13 @@ ImportError). GC_COLLECTOR is on REGISTRY from import on.
 from ._port import BOARD
 
 if BOARD:  # nothing of this exists on a board, and the default REGISTRY stays empty there
-    from .errors import board_has_no
+    from .errors import cpython_only
 
-    raise board_has_no(__name__)
+    raise cpython_only(
+        __name__,
+        "/proc, the platform module, gc statistics",
+        "BoardCollector (prometheus_express.board) reads the heap, uptime, CPU and python_info",
+    )
 
 import gc
 import platform
