@@ -45,6 +45,7 @@ from .state import Enum as Enum
 from .state import Info as Info
 from .textfile import write_to_textfile as write_to_textfile
 from .web import MetricsHandler as MetricsHandler
+from .web import ThreadingWSGIServer as ThreadingWSGIServer
 from .web import gzip_accepted as gzip_accepted
 from .web import make_wsgi_app as make_wsgi_app
 from .web import start_wsgi_server as start_wsgi_server

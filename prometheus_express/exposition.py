@@ -95,52 +95,25 @@ def _label_parts(names, values):
 class _Lines:
     # Writes the sample lines of the family and child being rendered. A
     # child's labels are rendered once, sorted by name as both formats
-    # expect; an extra label (le, a state) is slotted in at its place.
+    # expect; extra_label.py slots in an extra one (le, a state) at its place.
 
-    def __init__(self, write):
+    def __init__(self, write, om):
         self.write = write
+        self.om = om  # an exemplar is written in OpenMetrics only
         self.name = ""
 
     def child(self, names, values):
         # names and values already sorted by name
         self.names = names
         self.values = values
-        self.xname = None
         self.parts = parts = _label_parts(names, values) if names else ()
         self.labels = parts[0] if len(parts) == 1 else ",".join(parts)
 
-    def _split(self, xname):
-        self.xname = xname
-        parts = self.parts
-        at = 0
-        while at < len(parts) and self.names[at] < xname:
-            at += 1
-        pre = "{"
-        post = ""
-        i = 0
-        while i < len(parts):
-            if i < at:
-                pre += parts[i] + ","
-            else:
-                post += "," + parts[i]
-            i += 1
-        self.pre = pre
-        self.post = post + "} "
-
-    def sample(self, suffix, value, xname=None, xvalue=None, tail=""):
+    def sample(self, suffix, value, tail=""):
         w = self.write
         w(self.name)
         w(suffix)
-        if xname is not None:
-            if xname != self.xname:
-                self._split(xname)
-            w(self.pre)
-            w(xname)
-            w('="')
-            w(escape_value(xvalue))
-            w('"')
-            w(self.post)
-        elif self.labels:
+        if self.labels:
             w("{")
             w(self.labels)
             w("} ")
@@ -243,7 +216,7 @@ def _native(out, metric, om):
 def write_registry(write, registry, om):
     """Stream the registry's families in OpenMetrics (om) or 0.0.4 text; OpenMetrics' closing
     # EOF is the caller's to write (a page may be rendered one collector at a time)."""
-    out = _Lines(write)
+    out = _Lines(write, om)
     try:
         collectors = registry._collectors
     except AttributeError:  # any object with collect() will do

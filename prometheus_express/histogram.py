@@ -6,6 +6,7 @@ h.observe(0.05)
 
 from ._port import BOARD, LOCK
 from .exposition import INF, floatToGoString
+from .extra_label import sample
 from .metrics import MetricWrapperBase, _add
 from .registry import REGISTRY
 
@@ -118,15 +119,26 @@ class Histogram(_Observer):
         self._counts = [0] * len(self._parent._upper_bounds)
         self._sum = 0
 
-    def observe(self, amount):
-        """Record one observation in its bucket."""
+    _exemplars = None  # a list, one per bucket, once an observation brings an exemplar
+
+    def observe(self, amount, exemplar=None):
+        """Record one observation in its bucket; exemplar: {label: value} to write with that
+        bucket in OpenMetrics."""
         self._check(amount)
+        if exemplar:
+            from .exemplars import make
+
+            exemplar = make(exemplar, amount)
         bounds = self._parent._upper_bounds
         with LOCK:
             self._sum = _add(self._sum, amount)
             for i in range(len(bounds)):
                 if amount <= bounds[i]:
                     self._counts[i] += 1
+                    if exemplar:
+                        if self._exemplars is None:
+                            self._exemplars = [None] * len(bounds)
+                        self._exemplars[i] = exemplar
                     break
 
     def _emit(self, out):
@@ -135,10 +147,16 @@ class Histogram(_Observer):
         with LOCK:  # buckets and sum of the same observations
             counts = list(self._counts)
             amount = self._sum
+            exemplars = self._exemplars and list(self._exemplars)
+        if exemplars:
+            from .exemplars import tail
         total = 0
         for i in range(len(counts)):
             total += counts[i]
-            out.sample("_bucket", total, "le", le[i])
+            if exemplars:
+                sample(out, "_bucket", total, "le", le[i], tail(out, exemplars[i]))
+            else:
+                sample(out, "_bucket", total, "le", le[i])
         # A negative bucket makes the sum meaningless, and OpenMetrics has _count
         # only beside _sum: both go, as client_python's HistogramMetricFamily does.
         if parent._upper_bounds[0] >= 0:

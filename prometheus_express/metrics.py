@@ -188,13 +188,18 @@ class Counter(MetricWrapperBase):
         MetricWrapperBase._metric_init(self)
         self._value = 0
 
-    def inc(self, amount=1):
-        """Increment by amount, which must not be negative."""
+    def inc(self, amount=1, exemplar=None):
+        """Increment by amount, which must not be negative; exemplar: {label: value} to
+        write with the count in OpenMetrics."""
         self._raise_if_not_observable()
         if not amount >= 0:  # NaN too: OpenMetrics forbids a NaN counter
             from . import errors
 
             raise errors.negative_increment(amount)
+        if exemplar:  # exemplars load on first use: most boards never set one
+            from .exemplars import counter_inc
+
+            return counter_inc(self, amount, exemplar)
         with LOCK:
             self._value = _add(self._value, amount)
 

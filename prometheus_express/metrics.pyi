@@ -1,9 +1,22 @@
 from collections.abc import Iterable
-from typing import Protocol, Self
+from typing import Literal, Protocol, Self
 
-from .context_managers import ExceptionCounter, InprogressTracker, Timer
-from .metrics_core import Metric
-from .registry import CollectorRegistry
+# Re-exported as client_python's metrics module offers them. Apart from REGISTRY, they live in
+# other modules here, and `metrics` offers them on CPython only.
+from .context_managers import ExceptionCounter as ExceptionCounter
+from .context_managers import InprogressTracker as InprogressTracker
+from .context_managers import Timer as Timer
+from .exposition import INF as INF
+from .exposition import floatToGoString as floatToGoString
+from .histogram import Histogram as Histogram
+from .histogram import Summary as Summary
+from .metrics_core import Metric as Metric
+from .registry import REGISTRY as REGISTRY
+from .registry import CollectorRegistry as CollectorRegistry
+from .samples import Exemplar as Exemplar
+from .samples import Sample as Sample
+from .state import Enum as Enum
+from .state import Info as Info
 
 # A function of no arguments giving a number: as Callable[[], float], but also taking the
 # `lambda i=i: ...` idiom (a default argument), which mypy cannot match to a Callable.
@@ -34,7 +47,7 @@ class MetricWrapperBase:
     def collect(self) -> list[Metric]: ...
 
 class Counter(MetricWrapperBase):
-    def inc(self, amount: float = 1) -> None: ...
+    def inc(self, amount: float = 1, exemplar: dict[str, str] | None = None) -> None: ...
     def reset(self) -> None: ...
     def count_exceptions(
         self,
@@ -42,6 +55,30 @@ class Counter(MetricWrapperBase):
     ) -> ExceptionCounter: ...
 
 class Gauge(MetricWrapperBase):
+    # multiprocess_mode on CPython only: a board's Gauge takes MetricWrapperBase's arguments.
+    def __init__(
+        self,
+        name: str,
+        documentation: str,
+        labelnames: Iterable[str] = (),
+        namespace: str = "",
+        subsystem: str = "",
+        unit: str = "",
+        registry: CollectorRegistry | None = ...,
+        *,
+        multiprocess_mode: Literal[
+            "all",
+            "liveall",
+            "min",
+            "livemin",
+            "max",
+            "livemax",
+            "sum",
+            "livesum",
+            "mostrecent",
+            "livemostrecent",
+        ] = "all",
+    ) -> None: ...
     def inc(self, amount: float = 1) -> None: ...
     def dec(self, amount: float = 1) -> None: ...
     def set(self, value: float) -> None: ...

@@ -247,11 +247,15 @@ class _Samples:
         self.names = names
         self.values = values
 
-    def sample(self, suffix, value, xname=None, xvalue=None):
+    om = None  # neither format: exemplars.tail() hands over the Exemplar itself
+
+    def sample(self, suffix, value, exemplar=None, extra_label=None):
+        # exemplar: what exemplars.tail() gives (an Exemplar or ""); extra_label: the
+        # (name, value) extra_label.sample() adds, such as a bucket's le.
         labels = dict(zip(self.names, self.values))
-        if xname is not None:
-            labels[xname] = xvalue
-        self.family.add_sample(self.family.name + suffix, labels, value, None, None)
+        if extra_label is not None:
+            labels[extra_label[0]] = extra_label[1]
+        self.family.add_sample(self.family.name + suffix, labels, value, None, exemplar or None)
 
 
 def collect(metric):

@@ -6,6 +6,7 @@ e.state("up")
 
 from ._port import BOARD
 from .exposition import newlines
+from .extra_label import sample
 from .metrics import MetricWrapperBase, validate_labelname
 from .registry import REGISTRY
 
@@ -100,7 +101,7 @@ class Enum(MetricWrapperBase):
         name = self._parent._name
         states = self._parent._states
         for i in range(len(states)):
-            out.sample("", 1 if i == self._value else 0, name, states[i])
+            sample(out, "", 1 if i == self._value else 0, name, states[i])
 
 
 if not BOARD:  # dir() and help() list every method
