@@ -5,7 +5,6 @@ Gauge's multiprocess_mode argument, and the names client_python's metrics module
 Imported by registry.py on CPython only, never on a board.
 """
 
-import importlib
 import sys
 
 from ._port import BOARD
@@ -14,6 +13,8 @@ if BOARD:
     from .errors import cpython_only
 
     raise cpython_only(__name__, "the host's /proc, platform and gc modules")
+
+import importlib  # noqa: E402  (after the check: MicroPython has none)
 
 from . import _lazy  # noqa: E402
 from .methods import attach  # noqa: E402

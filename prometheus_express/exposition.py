@@ -143,7 +143,8 @@ def _header(write, name, typ, doc, unit, om):
         write("\n")
 
 
-def _family_header(write, name, typ, doc, unit, om):
+def _family_header(write, name, typ, doc, unit, om, escape=None):
+    # escape: how the page writes a family's name (escaping.py), when not as it is.
     if not om:
         # The 0.0.4 format predates OpenMetrics' counter, info and stateset types.
         unit = ""
@@ -154,11 +155,7 @@ def _family_header(write, name, typ, doc, unit, om):
             typ = "gauge"
         elif typ == "stateset":
             typ = "gauge"
-        elif typ == "gaugehistogram":
-            typ = "histogram"
-        elif typ == "unknown":
-            typ = "untyped"
-    _header(write, name, typ, doc, unit, om)
+    _header(write, escape(name) if escape else name, typ, doc, unit, om)
 
 
 def _child(out, names, order, child):
@@ -213,10 +210,21 @@ def _native(out, metric, om):
                 out.sample("_created", child._created)
 
 
-def write_registry(write, registry, om):
+# True once a name outside the legacy rules has been accepted (validation.py): from then on
+# every family is written by collected.py, which escapes names.
+utf8_names = False
+
+
+def write_registry(write, registry, om, escaping="underscores"):
     """Stream the registry's families in OpenMetrics (om) or 0.0.4 text; OpenMetrics' closing
-    # EOF is the caller's to write (a page may be rendered one collector at a time)."""
+    # EOF is the caller's to write (a page may be rendered one collector at a time).
+
+    escaping: how names are escaped (escaping.py), or the Content-Type choose_format() chose,
+    which ends with the escaping it names ("...; escaping=dots"), if any.
+    """
     out = _Lines(write, om)
+    # Legacy names are written as they are, except with dots (where "_" becomes "__").
+    streamed = not utf8_names and not escaping.endswith("dots")
     try:
         collectors = registry._collectors
     except AttributeError:  # any object with collect() will do
@@ -225,13 +233,13 @@ def write_registry(write, registry, om):
     while i < len(collectors):
         collector = collectors[i]
         i += 1
-        if hasattr(collector, "_emit"):
+        if streamed and hasattr(collector, "_emit"):
             _native(out, collector, om)
         else:
             from .collected import write_family
 
             for metric in collector.collect():
-                write_family(out, metric, om)
+                write_family(out, metric, om, escaping)
 
 
 def write_text(write, registry=REGISTRY):
@@ -240,12 +248,10 @@ def write_text(write, registry=REGISTRY):
 
 
 def generate_latest(registry=REGISTRY, escaping="underscores"):
-    """The whole page in text format 0.0.4, as bytes.
-
-    Names here are always legacy names, which every escaping leaves alone.
-    """
+    """The whole page in text format 0.0.4, as bytes, names escaped as escaping says
+    (allow-utf-8, underscores, dots or values)."""
     pieces = []
-    write_registry(pieces.append, registry, False)
+    write_registry(pieces.append, registry, False, escaping)
     return "".join(pieces).encode("utf-8")
 
 

@@ -26,19 +26,20 @@ def _name_ok(name, colon):
 
 
 def validate_metric_name(name):
-    """Raise ValueError unless name matches [a-zA-Z_:][a-zA-Z0-9_:]*."""
+    """Raise ValueError unless name is a metric name: [a-zA-Z_:][a-zA-Z0-9_:]*, or any other
+    non-empty str while UTF-8 names are allowed (see validation.py)."""
     if not _name_ok(name, True):
-        from . import errors
+        from .validation import utf8_name
 
-        raise errors.invalid_metric_name(name)
+        utf8_name(name, True)
 
 
 def validate_labelname(name, reserved=()):
     """Raise ValueError unless name is a usable label name."""
     if not _name_ok(name, False):
-        from . import errors
+        from .validation import utf8_name
 
-        raise errors.invalid_label_name(name)
+        utf8_name(name, False)
     if name.startswith("__") or name in reserved:
         from . import errors
 
@@ -75,10 +76,6 @@ def _build_full_name(metric_type, name, namespace, subsystem, unit):
         full_name = full_name[:-6]
     if unit and not full_name.endswith("_" + unit):
         full_name += "_" + unit
-    if unit and (metric_type == "info" or metric_type == "stateset"):
-        from . import errors
-
-        raise errors.unit_not_allowed(full_name)
     validate_metric_name(full_name)
     return full_name
 

@@ -37,9 +37,10 @@ class Metric:
         self.type = typ
         self.samples = []
 
-    def add_sample(self, name, labels, value, timestamp=None, exemplar=None):
-        """Add one sample; the families' add_metric is the friendlier way."""
-        self.samples.append(Sample(name, labels, value, timestamp, exemplar))
+    def add_sample(self, name, labels, value, timestamp=None, exemplar=None, native_histogram=None):
+        """Add one sample; the families' add_metric is the friendlier way. A native histogram
+        (a NativeHistogram) comes only this way, as in client_python."""
+        self.samples.append(Sample(name, labels, value, timestamp, exemplar, native_histogram))
 
     def __eq__(self, other):
         return (

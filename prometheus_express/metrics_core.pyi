@@ -1,7 +1,7 @@
 from collections.abc import Iterable, Mapping, Sequence
 
 from .registry import CollectorRegistry
-from .samples import Exemplar, Sample, Timestamp
+from .samples import Exemplar, NativeHistogram, Sample, Timestamp
 
 METRIC_TYPES: tuple[str, ...]
 
@@ -21,6 +21,7 @@ class Metric:
         value: float,
         timestamp: _Timestamp = None,
         exemplar: Exemplar | None = None,
+        native_histogram: NativeHistogram | None = None,
     ) -> None: ...
     def __eq__(self, other: object) -> bool: ...
 

@@ -23,8 +23,7 @@ def choose_format(accept_header):
                 key, value = tok.strip().split("=", 1)
                 if key == "version":
                     version = value
-                elif key == "escaping" and value in ("allow-utf-8", "values"):
-                    # Dots escaping would rewrite names; what we send is underscores.
+                elif key == "escaping" and value in ("allow-utf-8", "dots", "values"):
                     escaping = value
         if om and not version:
             return True, "application/openmetrics-text; version=1.0.0; charset=utf-8"
@@ -47,8 +46,6 @@ def choose_format(accept_header):
 def choose_encoder(accept_header):
     """(encoder, content_type): encoder(registry) returns the page as bytes."""
     om, content_type = choose_format(accept_header)
-    if om:
-        from .openmetrics.exposition import generate_latest as encoder
-    else:
-        from .exposition import generate_latest as encoder
-    return encoder, content_type
+    from .escaping import encoder
+
+    return encoder(om, content_type), content_type

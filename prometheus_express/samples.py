@@ -1,31 +1,75 @@
-"""Sample and Exemplar: the tuples metric families are made of.
+"""Sample, Exemplar and NativeHistogram: the tuples metric families are made of.
 
-Sample("boots_total", {}, 3, None, None)
+Sample("boots_total", {}, 3)   # timestamp, exemplar and native_histogram default to None
 """
 
 from collections import namedtuple
 
-# Every field is positional: MicroPython's namedtuple has no defaults.
-Sample = namedtuple("Sample", ("name", "labels", "value", "timestamp", "exemplar"))
-Exemplar = namedtuple("Exemplar", ("labels", "value", "timestamp"))
-
-# Native histograms (experimental in client_python too); only the OpenMetrics parser makes them.
-BucketSpan = namedtuple("BucketSpan", ("offset", "length"))
-NativeHistogram = namedtuple(
-    "NativeHistogram",
-    (
-        "count_value",
-        "sum_value",
-        "schema",
-        "zero_threshold",
-        "zero_count",
-        "pos_spans",
-        "neg_spans",
-        "pos_deltas",
-        "neg_deltas",
-        "nh_exemplars",
-    ),
+_SAMPLE = ("name", "labels", "value", "timestamp", "exemplar", "native_histogram")
+_EXEMPLAR = ("labels", "value", "timestamp")
+# Native histograms are experimental in client_python too.
+_NATIVE_HISTOGRAM = (
+    "count_value",
+    "sum_value",
+    "schema",
+    "zero_threshold",
+    "zero_count",
+    "pos_spans",
+    "neg_spans",
+    "pos_deltas",
+    "neg_deltas",
+    "nh_exemplars",
 )
+
+BucketSpan = namedtuple("BucketSpan", ("offset", "length"))
+
+try:
+    # The trailing fields default to None, as in client_python.
+    Sample = namedtuple("Sample", _SAMPLE, defaults=(None, None, None))
+    Exemplar = namedtuple("Exemplar", _EXEMPLAR, defaults=(None,))
+    NativeHistogram = namedtuple("NativeHistogram", _NATIVE_HISTOGRAM, defaults=(None,) * 5)
+except TypeError:
+    # MicroPython and CircuitPython: namedtuple() takes no defaults, and the class it makes has
+    # no __new__ to override. A subclass's __init__ fills the defaults in and builds the tuple
+    # through super().__init__(), which constructs the native base from those arguments
+    # (positional only: older ports drop keywords there).
+
+    class Sample(namedtuple("Sample", _SAMPLE)):
+        def __init__(
+            self, name, labels, value, timestamp=None, exemplar=None, native_histogram=None
+        ):
+            super().__init__(name, labels, value, timestamp, exemplar, native_histogram)
+
+    class Exemplar(namedtuple("Exemplar", _EXEMPLAR)):
+        def __init__(self, labels, value, timestamp=None):
+            super().__init__(labels, value, timestamp)
+
+    class NativeHistogram(namedtuple("NativeHistogram", _NATIVE_HISTOGRAM)):
+        def __init__(
+            self,
+            count_value,
+            sum_value,
+            schema,
+            zero_threshold,
+            zero_count,
+            pos_spans=None,
+            neg_spans=None,
+            pos_deltas=None,
+            neg_deltas=None,
+            nh_exemplars=None,
+        ):
+            super().__init__(
+                count_value,
+                sum_value,
+                schema,
+                zero_threshold,
+                zero_count,
+                pos_spans,
+                neg_spans,
+                pos_deltas,
+                neg_deltas,
+                nh_exemplars,
+            )
 
 
 class Timestamp:

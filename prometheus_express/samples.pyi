@@ -11,31 +11,32 @@ class Timestamp:
     def __gt__(self, other: Timestamp) -> bool: ...
     def __lt__(self, other: Timestamp) -> bool: ...
 
-# Every field is positional, without defaults (MicroPython's namedtuple has none).
 class Exemplar(NamedTuple):
     labels: dict[str, str]
     value: float
-    timestamp: float | Timestamp | None
-
-class Sample(NamedTuple):
-    name: str
-    labels: dict[str, str]
-    value: float
-    timestamp: float | Timestamp | None
-    exemplar: Exemplar | None
+    timestamp: float | Timestamp | None = None
 
 class BucketSpan(NamedTuple):
     offset: int
     length: int
 
+# Experimental, as in client_python.
 class NativeHistogram(NamedTuple):
-    count_value: int
+    count_value: float
     sum_value: float
     schema: int
     zero_threshold: float
-    zero_count: int
-    pos_spans: Sequence[BucketSpan] | None
-    neg_spans: Sequence[BucketSpan] | None
-    pos_deltas: Sequence[int] | None
-    neg_deltas: Sequence[int] | None
-    nh_exemplars: Sequence[Exemplar] | None
+    zero_count: float
+    pos_spans: Sequence[BucketSpan] | None = None
+    neg_spans: Sequence[BucketSpan] | None = None
+    pos_deltas: Sequence[int] | None = None
+    neg_deltas: Sequence[int] | None = None
+    nh_exemplars: Sequence[Exemplar] | None = None
+
+class Sample(NamedTuple):
+    name: str
+    labels: dict[str, str]
+    value: float
+    timestamp: float | Timestamp | None = None
+    exemplar: Exemplar | None = None
+    native_histogram: NativeHistogram | None = None

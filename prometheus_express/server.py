@@ -274,7 +274,7 @@ class MetricsServer:
         response.start("HTTP/1.1 200 OK\r\nContent-Type: %s\r\n" % content_type)
         try:
             # write_openmetrics' page, without loading the openmetrics package for it
-            write_registry(response.write, registry, om)
+            write_registry(response.write, registry, om, content_type)
             if om:
                 response.write("# EOF\n")
         except Exception as e:  # a collector raised, MemoryError, or the client left

@@ -7,8 +7,18 @@ e.state("up")
 from ._port import BOARD
 from .exposition import newlines
 from .extra_label import sample
-from .metrics import MetricWrapperBase, validate_labelname
+from .metrics import MetricWrapperBase, _build_full_name, validate_labelname
 from .registry import REGISTRY
+
+
+def _refuse_unit(metric_type, name, namespace, subsystem, unit):
+    # OpenMetrics gives info and stateset families no unit. Checked here rather than in
+    # metrics, where every board would hold the check: before anything is registered.
+    if unit:
+        full_name = _build_full_name(metric_type, name, namespace, subsystem, unit)
+        from . import errors
+
+        raise errors.unit_not_allowed(full_name)
 
 
 class Info(MetricWrapperBase):
@@ -19,6 +29,21 @@ class Info(MetricWrapperBase):
     """
 
     _type = "info"
+
+    def __init__(
+        self,
+        name,
+        documentation,
+        labelnames=(),
+        namespace="",
+        subsystem="",
+        unit="",
+        registry=REGISTRY,
+    ):
+        _refuse_unit(self._type, name, namespace, subsystem, unit)
+        MetricWrapperBase.__init__(
+            self, name, documentation, labelnames, namespace, subsystem, unit, registry
+        )
 
     def _metric_init(self):
         self._value = {}
@@ -68,6 +93,7 @@ class Enum(MetricWrapperBase):
         registry=REGISTRY,
         states=None,
     ):
+        _refuse_unit(self._type, name, namespace, subsystem, unit)
         if name in labelnames:
             raise ValueError("Overlapping labels for Enum metric: %s" % name)
         if not states:

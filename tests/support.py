@@ -108,6 +108,36 @@ class FakeUnixTime:
         return False
 
 
+class LegacyNames:
+    """Within the block, only legacy names are accepted (enable_legacy_validation())."""
+
+    def __enter__(self):
+        validation = module("prometheus_express.validation")
+        self.saved = validation.get_legacy_validation()
+        validation.enable_legacy_validation()
+        return self
+
+    def __exit__(self, *exc):
+        validation = module("prometheus_express.validation")
+        if not self.saved:
+            validation.disable_legacy_validation()
+        return False
+
+
+class Utf8Names:
+    """For a block that creates metrics with UTF-8 names. Accepting one switches every later
+    page to the writer that escapes names; after the block, pages are streamed again as
+    before, so that the other tests keep testing the streamed path."""
+
+    def __enter__(self):
+        self.saved = module("prometheus_express.exposition").utf8_names
+        return self
+
+    def __exit__(self, *exc):
+        module("prometheus_express.exposition").utf8_names = self.saved
+        return False
+
+
 def now():
     """time.time(): the CPython and MicroPython unix ports both count from 1970."""
     return time.time()

@@ -1,6 +1,6 @@
 """prometheus_express.metrics_core: Metric and the families custom collectors return."""
 
-from support import raises
+from support import LegacyNames, raises
 
 from prometheus_express.metrics_core import (
     CounterMetricFamily,
@@ -42,8 +42,10 @@ def test_metric_untyped_is_unknown():
 def test_metric_refuses_bad_type_and_name():
     e = raises(ValueError, Metric, "x", "d", "bogus")
     assert "bogus" in str(e)
-    raises(ValueError, Metric, "9x", "d", "gauge")
-    raises(ValueError, Metric, "a-b", "d", "gauge")
+    raises(ValueError, Metric, "", "d", "gauge")
+    with LegacyNames():
+        raises(ValueError, Metric, "9x", "d", "gauge")
+        raises(ValueError, Metric, "a-b", "d", "gauge")
 
 
 def test_metric_add_sample_and_equality():
@@ -90,8 +92,9 @@ def test_family_unit():
 
 
 def test_family_refuses_bad_label_names():
-    raises(ValueError, GaugeMetricFamily, "x", "d", labels=["a-b"])
     raises(ValueError, GaugeMetricFamily, "x", "d", labels=["__x"])
+    with LegacyNames():
+        raises(ValueError, GaugeMetricFamily, "x", "d", labels=["a-b"])
 
 
 def test_unknown_family():
@@ -194,8 +197,11 @@ def test_info_family():
     j = InfoMetricFamily("build", "d", labels=["zone"])
     j.add_metric(["eu"], {"version": "2"})
     assert _rows(j) == [("build_info", {"zone": "eu", "version": "2"}, 1)]
-    e = raises(ValueError, j.add_metric, ["eu"], {"bad name": "x"})
-    assert "bad name" in str(e)
+    e = raises(ValueError, j.add_metric, ["eu"], {"__bad": "x"})
+    assert "__bad" in str(e)
+    with LegacyNames():
+        e = raises(ValueError, j.add_metric, ["eu"], {"bad name": "x"})
+        assert "bad name" in str(e)
 
 
 def test_stateset_family():

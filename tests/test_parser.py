@@ -15,9 +15,14 @@ INF = float("inf")
 
 
 def _rows(families):
+    # Samples as (name, labels, value, timestamp, exemplar): native_histogram must be None.
     out = []
     for m in families:
-        out.append((m.name, m.type, m.documentation, m.unit, [tuple(s) for s in m.samples]))
+        samples = []
+        for s in m.samples:
+            assert s.native_histogram is None, s
+            samples.append(tuple(s)[:5])
+        out.append((m.name, m.type, m.documentation, m.unit, samples))
     return out
 
 

@@ -24,7 +24,7 @@ from fakesock import (
     Pause,
     run,
 )
-from support import Unloaded, board_registry, module, raises
+from support import Unloaded, Utf8Names, board_registry, module, raises
 
 from prometheus_express import CollectorRegistry, Gauge
 from prometheus_express._sockets import error_number
@@ -635,6 +635,31 @@ def test_accept_negotiation():
             assert r.status == 200
             assert r.header("content-type") == content_type, accept
             assert r.body == body, accept
+
+
+def test_the_exporter_escapes_names_as_the_scrape_asks():
+    with Utf8Names():
+        registry = board_registry()
+        Gauge("board.voltage", "Supply voltage.", ["rail.name"], registry=registry).labels(
+            "3v3"
+        ).set(3.3)
+        # check=False: the rig's own health scrape expects the page with underscores.
+        with _Rig(CPYTHON, registry=registry, check=False) as rig:
+            for accept, om, escaping in (
+                ("text/plain;version=1.0.0;escaping=allow-utf-8", False, "allow-utf-8"),
+                ("text/plain;version=1.0.0;escaping=dots", False, "dots"),
+                ("application/openmetrics-text;version=1.0.0;escaping=values", True, "values"),
+                ("application/openmetrics-text;version=1.0.0", True, "underscores"),
+                (None, False, "underscores"),
+            ):
+                headers = b"" if accept is None else ("Accept: %s\r\n" % accept).encode()
+                r = rig.request(_get(headers=headers)).response()
+                assert r.status == 200
+                if accept is not None:
+                    assert r.header("content-type").endswith("escaping=" + escaping), accept
+                page = (om_page if om else text_page)(rig.registry, escaping)
+                assert r.body == page, accept
+                assert b"board.voltage" in page if escaping == "allow-utf-8" else b"board_" in page
 
 
 def test_enormous_content_type_is_still_framed():

@@ -1,6 +1,6 @@
 """prometheus_express.state: Info and Enum."""
 
-from support import lines, om_page, raises, text_page
+from support import LegacyNames, lines, om_page, raises, text_page
 
 from prometheus_express import CollectorRegistry
 from prometheus_express.state import Enum, Info
@@ -39,8 +39,10 @@ def test_info_refuses_bad_pairs():
     child = i.labels("pico")
     e = raises(ValueError, child.info, {"board": "x"})
     assert "Overlapping" in str(e)
-    raises(ValueError, child.info, {"bad-name": "x"})
     raises(ValueError, child.info, {"__x": "x"})
+    raises(ValueError, child.info, {"": "x"})
+    with LegacyNames():
+        raises(ValueError, child.info, {"bad-name": "x"})
     e = raises(ValueError, child.info, {"v": None})
     assert "None" in str(e)
     e = raises(ValueError, i.info, {"v": "1"})

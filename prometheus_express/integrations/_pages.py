@@ -1,11 +1,13 @@
 """The metrics page for web frameworks, as bytes chunks of about chunk_size characters.
 
-for chunk in stream(registry, om): send(chunk)   # holds one collector's text at a time
-chunks, length = whole(registry, om)              # the page, when a Content-Length must lead
+om, content_type = choose_format(accept)
+for chunk in stream(registry, om, content_type): send(chunk)   # one collector's text at a time
+chunks, length = whole(registry, om, content_type)  # the page, when a Content-Length must lead
+
+content_type (from choose_format) names the escaping of names the scraper asked for, if any.
 """
 
-from ..exposition import write_registry, write_text
-from ..openmetrics.exposition import write_openmetrics
+from ..exposition import write_registry
 
 # Characters joined into one chunk: fewer, larger writes for the framework, and no block of
 # heap larger than this (on a board a large block can fail long before the heap is full).
@@ -36,10 +38,12 @@ class _Chunks:
             self.count = 0
 
 
-def whole(registry, om):
+def whole(registry, om, content_type=""):
     """(chunks, length): the whole page as a list of bytes chunks, and its length in bytes."""
     out = _Chunks()
-    (write_openmetrics if om else write_text)(out.write, registry)
+    write_registry(out.write, registry, om, content_type)
+    if om:
+        out.write("# EOF\n")
     out.flush()
     return out.ready, out.length
 
@@ -50,7 +54,7 @@ def drain(chunks):
         yield chunks.pop(0)
 
 
-def stream(registry, om):
+def stream(registry, om, content_type=""):
     """Yield the page as bytes chunks, rendering one collector at a time.
 
     Memory: one collector's text (a metric with all its labelled children) plus a chunk,
@@ -58,12 +62,13 @@ def stream(registry, om):
     """
     collectors = getattr(registry, "_collectors", None)
     if collectors is None:  # any object with collect(): it renders as one piece
-        yield from drain(whole(registry, om)[0])
+        yield from drain(whole(registry, om, content_type)[0])
         return
     out = _Chunks()
     i = 0
     while i < len(collectors):  # by index, like write_text: a collector may join meanwhile
-        write_registry(out.write, collectors[i], om)  # one collector renders as a registry of one
+        # One collector renders as a registry of one.
+        write_registry(out.write, collectors[i], om, content_type)
         i += 1
         while out.ready:
             yield out.ready.pop(0)

@@ -23,11 +23,11 @@ def metrics_route(server, path="/metrics", registry=REGISTRY):
     def metrics(request):
         om, content_type = choose_format(request.headers.get("Accept"))
         if request.http_version == "HTTP/1.0":
-            chunks = _pages.whole(registry, om)[0]
+            chunks = _pages.whole(registry, om, content_type)[0]
             return Response(request, b"".join(chunks), content_type=content_type)
         # ChunkedResponse calls its body to get the generator, when it starts to send.
         return ChunkedResponse(
-            request, lambda: _pages.stream(registry, om), content_type=content_type
+            request, lambda: _pages.stream(registry, om, content_type), content_type=content_type
         )
 
     server.route(path, GET)(metrics)

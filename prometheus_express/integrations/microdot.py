@@ -21,7 +21,7 @@ def metrics_route(app, path="/metrics", registry=REGISTRY):
 
     def metrics(request):
         om, content_type = choose_format(request.headers.get("Accept"))
-        chunks, length = _pages.whole(registry, om)
+        chunks, length = _pages.whole(registry, om, content_type)
         headers = {"Content-Type": content_type, "Content-Length": str(length)}
         if len(chunks) < 2:  # a generator that yields nothing breaks microdot's send loop
             return (chunks[0] if chunks else b""), 200, headers

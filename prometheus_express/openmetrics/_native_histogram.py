@@ -5,18 +5,11 @@ native_histogram_sample('nh {count:3,sum:1.5,schema:0,zero_threshold:0,zero_coun
 Experimental in client_python too; only the OpenMetrics parser loads this, for histograms.
 """
 
-from collections import namedtuple
-
 from ..parser import find_unquoted, parse_labels
-from ..samples import BucketSpan, NativeHistogram
+from ..samples import BucketSpan, NativeHistogram, Sample
 
 # The names a native histogram's sample must not end with.
 _SUFFIXES = ("_count", "_sum", "_bucket", "_created")
-
-# Our Sample has no sixth field: native histogram samples come as this, which has it.
-NativeHistogramSample = namedtuple(
-    "Sample", ("name", "labels", "value", "timestamp", "exemplar", "native_histogram")
-)
 
 
 def _ends_with_any(name, suffixes):
@@ -60,7 +53,7 @@ def native_histogram_sample(text):
         if not labels:
             labels = None
     value = _native_histogram(text[start:])
-    return NativeHistogramSample(name, labels, None, None, None, value)
+    return Sample(name, labels, None, None, None, value)
 
 
 # -- a native histogram's value: the fields client_python's regular expressions find -----------

@@ -19,6 +19,7 @@ from prometheus_client.openmetrics.parser import (
 from prometheus_client.parser import text_string_to_metric_families as parse_text
 
 import prometheus_express as pe
+import prometheus_express.validation as pe_validation
 from prometheus_express.exposition import write_text as write_text_from_exposition
 from prometheus_express.openmetrics.exposition import generate_latest as generate_openmetrics
 
@@ -439,6 +440,8 @@ def _raises(exc_type, words, call, *args, **kwargs):
 
 @pytest.mark.parametrize("name", ["1abc", "a-b", "a b", "é", "a.b", "a{b}"])
 def test_bad_metric_name(name):
+    # Bad under legacy validation; by default they are UTF-8 names (test_utf8_names.py).
+    pe_validation.enable_legacy_validation()
     for cls in (pe.Counter, pe.Gauge, pe.Summary, pe.Histogram, pe.Info):
         _raises(ValueError, [name], cls, name, "d", registry=None)
     _raises(ValueError, [name], pe.GaugeMetricFamily, name, "d")
@@ -450,6 +453,8 @@ def test_empty_metric_name():
 
 @pytest.mark.parametrize("label", ["1abc", "a-b", "a:b", "", "é"])
 def test_bad_label_name(label):
+    if label:  # "" is bad either way
+        pe_validation.enable_legacy_validation()
     for cls in (pe.Counter, pe.Gauge, pe.Summary, pe.Histogram, pe.Info):
         _raises(ValueError, ["label", repr(label)], cls, "m", "d", [label], registry=None)
 
@@ -509,6 +514,8 @@ def test_info_label_errors():
     i = pe.Info("m", "d", ["a"], registry=None)
     _raises(ValueError, ["Overlapping"], i.labels("x").info, {"a": "1"})
     _raises(ValueError, ["None"], i.labels("x").info, {"b": None})
+    _raises(ValueError, ["label"], i.labels("x").info, {"__b": "v"})
+    pe_validation.enable_legacy_validation()  # else "1b" is a UTF-8 label name
     _raises(ValueError, ["label"], i.labels("x").info, {"1b": "v"})
 
 

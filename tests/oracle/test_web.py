@@ -4,11 +4,13 @@ start_wsgi_server, MetricsHandler, write_to_textfile and instance_ip_grouping_ke
 The same registry contents are built in both libraries; each request goes to both apps, and the
 statuses, headers and bodies (gunzipped, since gzip stamps the time) must be identical.
 
-Deliberate differences, kept out of the random Accept headers and tested elsewhere
-(tests/test_negotiation.py): `escaping=dots` is answered with underscores, and a version that
-is not digits and dots is passed over. A version with fewer than three parts ("1", "1.0") is
-taken as that major version here, while 0.26 compares it as a tuple below (1, 0, 0) and answers
-0.0.4: kept out too, and named in test_short_versions_are_a_known_difference.
+Deliberate differences, kept out of the random Accept headers and tested elsewhere: OpenMetrics
+with `escaping=dots` or `values` keeps each sample's suffix as it is (0.26 rewrites it, and its
+sample names then match no family; see tests/oracle/test_utf8_names.py), and a version that
+is not digits and dots is passed over (tests/test_negotiation.py). A version with fewer than
+three parts ("1", "1.0") is taken as that major version here, while 0.26 compares it as a tuple
+below (1, 0, 0) and answers 0.0.4: kept out too, and named in
+test_short_versions_are_a_known_difference.
 """
 
 import asyncio
@@ -160,6 +162,7 @@ _ACCEPT_PARTS = (
     " text/plain ; version=1.0.0 ",
     "text/plain;version=1.0.0;escaping=allow-utf-8",
     "text/plain;version=1.0.0;escaping=values",
+    "text/plain;version=1.0.0;escaping=dots",
     "text/plain;version=1.0.0;escaping=bogus",
     "text/plain;version=10.2.0",
     "*/*;q=0.2",
@@ -277,24 +280,33 @@ def test_short_versions_are_a_known_difference(registries):
     ]
 
 
-def test_openmetrics_values_escaping_is_a_known_difference(registries):
-    # 0.26 escapes the sample names (U__requests__total) but not the HELP and TYPE lines, so
-    # its own parser reads an empty counter and a second, unknown family. Legacy names need
-    # no escaping under any scheme: ours keeps them.
+@pytest.mark.parametrize(
+    "escaping, theirs_sample, ours_sample",
+    [("values", b"U__requests__total{", b"requests_total{"), ("dots", b"requests__total{", None)],
+)
+def test_openmetrics_values_and_dots_escaping_are_a_known_difference(
+    registries, escaping, theirs_sample, ours_sample
+):
+    # 0.26 escapes the sample names (U__requests__total, requests__total) but writes the HELP
+    # and TYPE lines with another rule (requests), so its own parser reads an empty counter
+    # and a second, unknown family. Ours keeps the suffix of each sample as it is.
     from prometheus_client.openmetrics.parser import text_string_to_metric_families
 
     theirs, ours = registries
-    accept = "application/openmetrics-text; version=1.0.0; escaping=values"
-    content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=values"
+    accept = "application/openmetrics-text; version=1.0.0; escaping=" + escaping
+    content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping="
     expected = _wsgi(pc.make_wsgi_app(theirs), accept=accept)
     got = _wsgi(pe.make_wsgi_app(ours), accept=accept)
-    assert got[:2] == expected[:2] == ("200 OK", [("Content-Type", content_type)])
-    assert b"\nU__requests__total{" in expected[2]
+    assert got[:2] == expected[:2] == ("200 OK", [("Content-Type", content_type + escaping)])
+    assert b"\n" + theirs_sample in expected[2]
     from prometheus_express.openmetrics.exposition import generate_latest as om
 
-    assert got[2] == om(ours)
-    names = [m.name for m in text_string_to_metric_families(got[2].decode())]
-    assert names[:2] == ["requests", "temperature_celsius"]
+    assert got[2] == om(ours, escaping)
+    if ours_sample:
+        assert b"\n" + ours_sample in got[2]
+    families = list(text_string_to_metric_families(got[2].decode()))
+    assert [m.type for m in families[:2]] == ["counter", "gauge"]
+    assert all(m.samples for m in families)
 
 
 def test_wsgi_app_lets_a_failing_collector_raise_as_client_python_does():
