@@ -123,8 +123,10 @@ class GaugeMethods(MetricMethods):
 class RegistryMethods:
     """CollectorRegistry's: the exposition reads the collectors itself."""
 
+    _target_info = None  # as set_target_info() was last given it
+
     def collect(self):
-        """Yield the metric families of every collector."""
+        """Yield the metric families of every collector, target_info's first."""
         for collector in list(self._collectors):
             yield from collector.collect()
 
@@ -145,13 +147,52 @@ class RegistryMethods:
 
         return RestrictedRegistry(names, self)
 
+    def set_target_info(self, labels):
+        """Labels for a target_info series written first on every page; None or {} removes
+        it."""
+        from .metrics_core import _TargetInfo
+
+        with LOCK:
+            old = self._names.get("target_info")
+            if not isinstance(old, _TargetInfo):
+                if labels and old is not None:
+                    raise ValueError("CollectorRegistry already contains a target_info metric")
+                old = None
+            # A collector at the front of the list, as client_python writes target_info
+            # first: the writers walk the list, and register() finds its name taken.
+            collectors = []
+            if labels:
+                collectors.append(_TargetInfo(labels))
+                self._names["target_info"] = collectors[0]
+            elif old is not None:
+                del self._names["target_info"]
+            for c in self._collectors:
+                if c is not old:
+                    collectors.append(c)
+            self._collectors = collectors  # a new list, as in unregister()
+            self._target_info = labels
+
+    def get_target_info(self):
+        """The labels set_target_info() was last given, or None."""
+        return self._target_info
+
     def get_sample_value(self, name, labels=None):
         """The value of one sample, or None; slow, meant for tests."""
+        from ._port import BOARD
+
         labels = labels or {}
-        for metric in self.collect():
-            for s in metric.samples:
-                if s.name == name and s.labels == labels:
-                    return s.value
+        for collector in list(self._collectors):
+            for metric in collector.collect():
+                for s in metric.samples:
+                    if s.name == name and s.labels == labels:
+                        # client_python stores its metrics' values as floats (an Enum's
+                        # states excepted) and returns them so. Ours stay exact ints in
+                        # collect() and on the page, and turn float only here. Not on a
+                        # board: its floats are single precision (CircuitPython's hold 22
+                        # bits), so a count above a few million would come back as another
+                        # number; the int compares equal to client_python's float anyway.
+                        own = hasattr(collector, "_emit") and metric.type != "stateset"
+                        return float(s.value) if own and not BOARD else s.value
         return None
 
 

@@ -281,11 +281,40 @@ class RestrictedRegistry:
         self._registry = registry
 
     def collect(self):
+        """As client_python's: only the collectors that produce one of the names are called
+        (target_info's among them), and with support_collectors_without_names also those
+        whose describe() names nothing. In registration order (client_python's is a set's)."""
+        from ._port import LOCK
+
         names = self._name_set
-        owners = self._registry._names
-        for collector in list(self._registry._collectors):
-            if any(owners.get(n) is collector for n in names):
-                for metric in collector.collect():
-                    m = metric._restricted_metric(names)
-                    if m:
-                        yield m
+        registry = self._registry
+        nameless = getattr(registry, "_nameless", False)  # set only by the constructor
+        chosen = []
+        # Chosen under the lock, called after it: a collector is the user's code.
+        with LOCK:
+            owners = registry._names
+            wanted = set()
+            for name in names:
+                if name in owners:
+                    wanted.add(id(owners[name]))
+            named = set(id(c) for c in owners.values()) if nameless else ()
+            for collector in registry._collectors:
+                if id(collector) in wanted or (nameless and id(collector) not in named):
+                    chosen.append(collector)
+        for collector in chosen:
+            for metric in collector.collect():
+                m = metric._restricted_metric(names)
+                if m:
+                    yield m
+
+
+class _TargetInfo:
+    # A registry's target_info (set_target_info()): a collector the registry keeps first in
+    # its list, whose series name it holds as taken, as client_python does.
+    def __init__(self, labels):
+        self.labels = labels  # the dict itself: a change to it shows on the next page
+
+    def collect(self):
+        m = Metric("target", "Target metadata", "info")
+        m.add_sample("target_info", self.labels, 1)
+        return [m]

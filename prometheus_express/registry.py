@@ -10,23 +10,26 @@ from ._port import BOARD, LOCK, load_method
 def _series(name, typ):
     # Every series name a family of this type produces. Short literals, not a
     # table: MicroPython interns them, where a tuple or a long string would be
-    # a heap object from import on.
+    # a heap object from import on (so no "gaugehistogram" here).
     names = [name]
+    add = names.append
     hist = typ == "histogram"
+    buckets = typ.endswith("histogram")  # and gaugehistogram
+    # Plain ifs where the types exclude each other: each elif costs a jump in bytecode.
     if typ == "counter":
-        names.append(name + "_total")
-    elif typ == "info":
-        names.append(name + "_info")
-    if hist or typ == "gaugehistogram":
-        names.append(name + "_bucket")
+        add(name + "_total")
+    if typ == "info":
+        add(name + "_info")
+    if buckets:
+        add(name + "_bucket")
     if hist or typ == "summary":
-        names.append(name + "_sum")
-        names.append(name + "_count")
-    elif typ == "gaugehistogram":
-        names.append(name + "_gsum")
-        names.append(name + "_gcount")
+        add(name + "_sum")
+        add(name + "_count")
+    elif buckets:
+        add(name + "_gsum")
+        add(name + "_gcount")
     if hist or typ == "summary" or typ == "counter":
-        names.append(name + "_created")
+        add(name + "_created")
     return names
 
 
@@ -36,10 +39,16 @@ class CollectorRegistry:
     _methods = "RegistryMethods"  # in methods.py: collect, unregister, ...
     __getattr__ = load_method  # a board loads those on first use
 
-    def __init__(self, auto_describe=False):
+    def __init__(
+        self, auto_describe=False, target_info=None, support_collectors_without_names=False
+    ):
         self._collectors = []  # a list: MicroPython dicts do not keep order
         self._names = {}  # series name -> collector
         self._auto_describe = auto_describe
+        if target_info is not None or support_collectors_without_names:
+            # Seldom given: what they need loads with set_target_info (methods.py).
+            self._nameless = support_collectors_without_names  # restricted_registry() reads it
+            self.set_target_info(target_info)
 
     def register(self, collector):
         """Add a collector; ValueError if it would duplicate a time series."""

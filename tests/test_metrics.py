@@ -14,7 +14,14 @@ from prometheus_express.state import Enum, Info
 
 
 def _value(registry, name, labels=None):
-    return registry.get_sample_value(name, labels)
+    # The value as collect() holds it, exact ints kept: get_sample_value() gives floats on
+    # CPython, as client_python's does.
+    labels = labels or {}
+    for family in registry.collect():
+        for s in family.samples:
+            if s.name == name and s.labels == labels:
+                return s.value
+    return None
 
 
 # --- naming -----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """prometheus_express.registry: registration, duplicates, collection, restriction."""
 
-from support import Collector, lines, raises, text_page
+from support import Collector, lines, om_page, raises, text_page
 
 from prometheus_express import REGISTRY, CollectorRegistry, Counter, Gauge, generate_latest
 from prometheus_express.histogram import Histogram, Summary
@@ -175,3 +175,242 @@ def test_default_registry_takes_metrics_without_registry_argument():
     finally:
         REGISTRY.unregister(g)
     assert REGISTRY.get_sample_value("prometheus_express_test_registry_gauge") is None
+
+
+def test_gaugehistogram_series_clash_as_described():
+    # A custom collector's gaugehistogram claims _bucket, _gcount and _gsum, not _sum.
+    from prometheus_express.metrics_core import GaugeHistogramMetricFamily
+
+    for taken in ("q", "q_bucket", "q_gcount", "q_gsum"):
+        r = CollectorRegistry()
+        fam = GaugeHistogramMetricFamily("q", "d", buckets=[("+Inf", 1)], gsum_value=1)
+        r.register(Collector([fam], describe=True))
+        e = raises(ValueError, Gauge, taken, "d", registry=r)
+        assert "Duplicated timeseries" in str(e)
+    for free in ("q_sum", "q_count", "q_created", "q_total"):
+        Gauge(free, "d", registry=r)
+
+
+# ---------------------------------------------------------------- target_info
+
+TARGET_TEXT = ["# HELP target_info Target metadata", "# TYPE target_info gauge"]
+TARGET_OM = ["# HELP target Target metadata", "# TYPE target info"]
+
+
+def test_target_info_is_the_first_family_in_both_formats():
+    r = CollectorRegistry(target_info={"service": "pump", "env": "prod"})
+    Gauge("g", "d", registry=r).set(2)
+    assert lines(text_page(r)) == TARGET_TEXT + [
+        'target_info{env="prod",service="pump"} 1.0',
+        "# HELP g d",
+        "# TYPE g gauge",
+        "g 2.0",
+    ]
+    assert lines(om_page(r)) == TARGET_OM + [
+        'target_info{env="prod",service="pump"} 1.0',
+        "# HELP g d",
+        "# TYPE g gauge",
+        "g 2.0",
+        "# EOF",
+    ]
+    assert [m.name for m in r.collect()] == ["target", "g"]
+
+
+def test_set_target_info_after_metrics_still_writes_it_first():
+    r = CollectorRegistry()
+    Gauge("g", "d", registry=r)
+    assert r.get_target_info() is None
+    labels = {"env": "dev"}
+    r.set_target_info(labels)
+    assert r.get_target_info() is labels
+    assert lines(text_page(r))[:3] == TARGET_TEXT + ['target_info{env="dev"} 1.0']
+    r.set_target_info({"env": "prod"})  # replaces: one target_info family, still first
+    page = lines(text_page(r))
+    assert page[:3] == TARGET_TEXT + ['target_info{env="prod"} 1.0']
+    assert len([line for line in page if line.startswith("target_info")]) == 1
+    assert r.get_sample_value("target_info", {"env": "prod"}) == 1
+
+
+def test_set_target_info_none_or_empty_removes_it():
+    r = CollectorRegistry(target_info={"env": "dev"})
+    g = Gauge("g", "d", registry=r)
+    r.set_target_info(None)
+    assert r.get_target_info() is None
+    assert [m.name for m in r.collect()] == ["g"]
+    Gauge("target_info", "now a name like any other", registry=r)
+    r.unregister(g)
+    r2 = CollectorRegistry(target_info={"env": "dev"})
+    r2.set_target_info({})
+    assert r2.get_target_info() == {}  # as given, as client_python keeps it
+    assert list(r2.collect()) == []
+    assert CollectorRegistry(target_info={}).get_target_info() == {}
+
+
+def test_a_metric_named_like_target_info_is_refused_while_it_is_set():
+    r = CollectorRegistry(target_info={"env": "dev"})
+    for make in (
+        lambda: Gauge("target_info", "d", registry=r),
+        lambda: Info("target", "d", registry=r),
+        lambda: r.register(Collector([GaugeMetricFamily("target_info", "d", value=1)], True)),
+    ):
+        e = raises(ValueError, make)
+        assert "target_info" in str(e)
+    assert [m.name for m in r.collect()] == ["target"]
+
+
+def test_set_target_info_is_refused_while_a_metric_has_its_name():
+    r = CollectorRegistry()
+    Gauge("target_info", "d", registry=r).set(5)
+    e = raises(ValueError, r.set_target_info, {"env": "dev"})
+    assert "target_info" in str(e)
+    assert r.get_target_info() is None
+    assert r.get_sample_value("target_info") == 5
+    r.set_target_info(None)  # nothing to remove: the Gauge stays
+    assert r.get_sample_value("target_info") == 5
+    e = raises(
+        ValueError, CollectorRegistry(target_info={"a": "b"}).register, r._names["target_info"]
+    )
+    assert "target_info" in str(e)
+
+
+def test_constructor_arguments_by_position():
+    r = CollectorRegistry(True, {"env": "dev"}, True)
+    assert r.get_target_info() == {"env": "dev"}
+    assert [m.name for m in r.collect()] == ["target"]
+    r.register(Collector([GaugeMetricFamily("x", "d", value=1)]))  # auto_describe
+    raises(ValueError, r.register, Collector([GaugeMetricFamily("x", "d", value=1)]))
+
+
+def test_target_info_labels_are_read_at_each_collection():
+    labels = {"env": "dev"}
+    r = CollectorRegistry(target_info=labels)
+    labels["env"] = "prod"  # client_python keeps the dict it was given
+    assert r.get_sample_value("target_info", {"env": "prod"}) == 1
+
+
+# ---------------------------------------------------------------- restricted_registry
+
+
+class CountingCollector:
+    """A custom collector that counts its collect() calls; names nothing unless described."""
+
+    def __init__(self, families, describe=False):
+        self.inner = Collector(families, describe)
+        self.calls = 0
+        if describe:
+            self.describe = self.inner.describe
+
+    def collect(self):
+        self.calls += 1
+        return self.inner.collect()
+
+
+def test_restricted_registry_calls_only_the_collectors_named():
+    r = CollectorRegistry()
+    named = CountingCollector([GaugeMetricFamily("a", "d", value=1)], describe=True)
+    other = CountingCollector([GaugeMetricFamily("b", "d", value=2)], describe=True)
+    nameless = CountingCollector([GaugeMetricFamily("c", "d", value=3)])
+    for col in (named, other, nameless):
+        r.register(col)
+    got = [m.name for m in r.restricted_registry(["a", "c"]).collect()]
+    assert got == ["a"]  # "c" comes from a collector that names nothing: not called
+    assert (named.calls, other.calls, nameless.calls) == (1, 0, 0)
+
+
+def test_restricted_registry_calls_nameless_collectors_when_supported():
+    r = CollectorRegistry(support_collectors_without_names=True)
+    assert r.get_target_info() is None
+    assert list(r.collect()) == []
+    named = CountingCollector([GaugeMetricFamily("a", "d", value=1)], describe=True)
+    other = CountingCollector([GaugeMetricFamily("b", "d", value=2)], describe=True)
+    nameless = CountingCollector([GaugeMetricFamily("c", "d", value=3)])
+    for col in (named, nameless, other):
+        r.register(col)
+    Gauge("g", "d", registry=r)
+    got = [m.name for m in r.restricted_registry(["a", "c"]).collect()]
+    assert got == ["a", "c"]
+    assert (named.calls, other.calls, nameless.calls) == (1, 0, 1)
+    assert [m.name for m in r.restricted_registry(["g"]).collect()] == ["g"]
+    assert nameless.calls == 2  # called, and its samples filtered out
+    r.unregister(nameless)
+    assert [m.name for m in r.restricted_registry(["a", "c"]).collect()] == ["a"]
+    assert nameless.calls == 2
+
+
+def test_restricted_registry_has_target_info_only_when_asked():
+    r = CollectorRegistry(target_info={"env": "dev"})
+    Gauge("g", "d", registry=r).set(1)
+    assert [m.name for m in r.restricted_registry(["g"]).collect()] == ["g"]
+    asked = r.restricted_registry(["g", "target_info"])
+    assert [m.name for m in asked.collect()] == ["target", "g"]
+    assert lines(text_page(asked))[:3] == TARGET_TEXT + ['target_info{env="dev"} 1.0']
+    r.set_target_info(None)
+    assert [m.name for m in asked.collect()] == ["g"]
+
+
+def _lock_is_free():
+    # A non-blocking acquire: a test of a held lock fails here instead of hanging.
+    from prometheus_express._port import LOCK
+
+    if not hasattr(LOCK, "acquire"):  # CircuitPython: no threads, a lock that never waits
+        return True
+    if LOCK.acquire(False):
+        LOCK.release()
+        return True
+    return False
+
+
+class RegisteringCollector:
+    """Registers a Gauge in its registry from within collect(): the user's code may."""
+
+    def __init__(self, registry):
+        self.registry = registry
+        self.free = []
+
+    def describe(self):
+        return [GaugeMetricFamily("own", "d")]
+
+    def collect(self):
+        self.free.append(_lock_is_free())
+        if self.free[-1]:  # else registering would wait for the lock forever
+            Gauge("made_%d" % len(self.free), "d", registry=self.registry)
+        return [GaugeMetricFamily("own", "d", value=1)]
+
+
+def test_restricted_registry_holds_no_lock_while_collecting_or_yielding():
+    r = CollectorRegistry(target_info={"env": "dev"})
+    col = RegisteringCollector(r)
+    r.register(col)
+    Gauge("b", "d", registry=r)
+    seen = []
+    for m in r.restricted_registry(["target_info", "own", "b"]).collect():
+        seen.append((m.name, _lock_is_free()))
+    assert seen == [("target", True), ("own", True), ("b", True)]
+    assert col.free == [True]
+    assert r.get_sample_value("made_1") == 0
+
+
+# ---------------------------------------------------------------- get_sample_value
+
+
+def test_get_sample_value_keeps_a_big_count_on_a_board():
+    # client_python's values are floats, and so is what this returns on CPython; a board's
+    # floats are single precision, so there the count comes back exact.
+    from prometheus_express._port import BOARD
+
+    r = CollectorRegistry()
+    big = 2**53 + 1  # no float holds it
+    Counter("c", "d", registry=r).inc(big)
+    got = r.get_sample_value("c_total")
+    if BOARD:
+        assert type(got) is int and got == big
+    else:
+        assert type(got) is float and got == float(big)
+    assert "c_total 9.007199254740993e+15\n" in text_page(r)  # every digit, everywhere
+
+
+def test_get_sample_value_of_custom_collectors_is_as_given():
+    r = CollectorRegistry(target_info={"env": "dev"})
+    r.register(Collector([CounterMetricFamily("jobs", "d", value=7)]))
+    assert type(r.get_sample_value("jobs_total")) is int
+    assert type(r.get_sample_value("target_info", {"env": "dev"})) is int
