@@ -5,7 +5,7 @@ exposition loads this only when a registry holds a custom collector or names nee
 """
 
 from . import exposition
-from .exposition import _family_header, _header, _label_parts, floatToGoString
+from .exposition import _family_header, _header, _label_parts
 
 # Whether this runtime's float is a double. A board's float keeps 22 or 24 bits: near 1.8e9
 # its steps are 128-512 s, and near 1.8e12 (the same time in ms) 131-524 s.
@@ -45,14 +45,9 @@ def _exemplar(metric, s, e):
         raise ValueError(
             "Metric %s has exemplars, but is not a histogram bucket or counter" % metric.name
         )
-    names = sorted(e.labels)
-    text = " # {%s} %s" % (
-        ",".join(_label_parts(names, [e.labels[k] for k in names])),
-        floatToGoString(e.value),
-    )
-    if e.timestamp is not None:
-        text += " " + _seconds(e.timestamp)
-    return text
+    from .exemplars import text
+
+    return text(e)
 
 
 def _spans(spans, deltas):

@@ -38,10 +38,12 @@ from prometheus_express import (
 from prometheus_express.board import BoardCollector
 from prometheus_express.core import GaugeHistogramMetricFamily
 from prometheus_express.exposition import write_text
+from prometheus_express.openmetrics.exposition import ALLOWUTF8, escape_metric_name
 from prometheus_express.openmetrics.exposition import generate_latest as om_latest
 from prometheus_express.openmetrics.parser import text_string_to_metric_families as om_parse
 from prometheus_express.parser import text_string_to_metric_families
 from prometheus_express.samples import Exemplar, Timestamp
+from prometheus_express.validation import get_legacy_validation
 
 registry = CollectorRegistry()
 
@@ -63,6 +65,14 @@ for i, room in enumerate(("hall", "attic")):
 
 latency = Histogram("latency_seconds", "Latency", buckets=(0.1, 1, "+Inf"), registry=registry)
 latency.observe(0.25)
+latency.observe(0.5, exemplar={"trace_id": "abc"})
+requests.labels("get", "200").inc(exemplar={"trace_id": "abc"})
+utf8 = Counter("http.requests", "UTF-8 name", registry=CollectorRegistry())
+quoted: str = escape_metric_name("http.requests", ALLOWUTF8)
+legacy: bool = get_legacy_validation()
+described = CollectorRegistry(target_info={"site": "lab"}, support_collectors_without_names=True)
+described.set_target_info(None)
+info: dict[str, str] | None = described.get_target_info()
 sizes = Summary("payload_bytes", "Payload size", registry=registry)
 sizes.observe(512)
 build = Info("build", "Build", registry=registry)
