@@ -87,5 +87,5 @@ bench: setup compile
 	$(PY) bench/run.py
 
 clean:
-	rm -rf dist .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf dist .pytest_cache .ruff_cache .mypy_cache .hypothesis *.egg-info
 	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +

@@ -35,7 +35,7 @@ def build(out, version_text, work):
         target.parent.mkdir(parents=True, exist_ok=True)
         text = path.read_text(encoding="utf-8")
         target.write_text(versioning.stamp(text, version_text), encoding="utf-8")
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copyfile(ROOT / name, src / name)
     wheels = work / "wheels"
     shutil.rmtree(wheels, ignore_errors=True)

@@ -24,6 +24,14 @@ def test_metadata(tools, version):
     assert meta["Version"] == version
     assert meta["Summary"] == project["project"]["description"]
     assert meta.get_all("Requires-Dist") is None
+    assert meta["License-Expression"] == "MIT"
+
+
+def test_wheel_carries_the_license(tools, version):
+    with zipfile.ZipFile(_wheel(tools, version)) as z:
+        shipped = z.read("prometheus_express-%s.dist-info/licenses/LICENSE" % version)
+    assert shipped == (tools.ROOT / "LICENSE").read_bytes()
+    assert b"MIT License" in shipped and b"Copyright (c) 2019 Sean Sube" in shipped
 
 
 def _type_files(tools):
