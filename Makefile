@@ -63,7 +63,9 @@ bundle: setup
 package-json: $(VENV_STAMP)
 	$(PY) build/micropython.py --root-package
 
-test: setup bundle
+# make test builds the artifacts it tests as make bundle does, without printing their tables.
+test: setup
+	$(PY) build/bundle.py --quiet $(strip $(BUNDLE_ARGS))
 	@echo "== CPython: pytest"
 	$(PY) -m pytest -q tests
 	@echo "== MicroPython unix port: .py sources"

@@ -8,6 +8,7 @@ requirements in the zips are left out, except in the examples zip, which holds n
 
 import json
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -25,6 +26,8 @@ def _target(name):
     # prometheus-express-9.x-mpy-1.2.0.zip -> "CircuitPython 9.x", and so on.
     if name.endswith(".whl"):
         return "CPython (pip)"
+    if name.endswith(".tar.gz"):
+        return "CPython (sdist)"
     if "-micropython-" in name:
         return "MicroPython (mip)" if name.endswith(".json") else "MicroPython (zip)"
     for part in name.split("-"):
@@ -38,10 +41,14 @@ def _target(name):
 
 
 def _entries(path, dist):
-    """[(name inside, bytes)] of a zip, a wheel or a mip package's files; None otherwise."""
+    """[(name inside, bytes)] of a zip, a wheel, an sdist or a mip package's files; None
+    otherwise."""
     if path.suffix in (".zip", ".whl"):
         with zipfile.ZipFile(path) as z:
             return [(i.filename, i.file_size) for i in z.infolist() if not i.is_dir()]
+    if path.name.endswith(".tar.gz"):
+        with tarfile.open(path) as t:
+            return [(i.name, i.size) for i in t.getmembers() if i.isfile()]
     if _is_mip(path.name):
         urls = json.loads(path.read_text(encoding="utf-8"))["urls"]
         return [(dest, (dist / src).stat().st_size) for dest, src in urls]

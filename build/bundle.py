@@ -33,6 +33,9 @@ def main():
     parser.add_argument("--mpy-cross", action="append", metavar="MAJOR=PATH", help="repeatable")
     parser.add_argument("--mpy-cross-dir", help="folder with mpy-cross-9.x, ...")
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no tables of files and sizes (make test)"
+    )
     args = parser.parse_args()
     try:
         version_text = versioning.check(args.version) if args.version else versioning.version()
@@ -50,7 +53,9 @@ def main():
     config = project.load()
     with tempfile.TemporaryDirectory() as tmp:
         src = ROOT / config["package"]
-        compile_mpy.build(src, out / "mpy", ["micropython"], Path(tmp), version_text)
+        compile_mpy.build(
+            src, out / "mpy", ["micropython"], Path(tmp), version_text, not args.quiet
+        )
 
     print("== CircuitPython bundles (circuitpython-build-bundles)")
     given_dir = args.mpy_cross_dir or circuitpython.default_compiler_dir()
@@ -64,11 +69,12 @@ def main():
     print("== MicroPython zip and mip package")
     micropython.build(out, version_text, out / "mpy" / "micropython")
 
-    print("== CPython wheel")
+    print("== CPython wheel and sdist")
     wheel.build(out, version_text, work / "wheel")
 
-    print("== artifacts (version %s)" % version_text)
-    artifacts.print_table(out)
+    if not args.quiet:
+        print("== artifacts (version %s)" % version_text)
+        artifacts.print_table(out)
 
 
 if __name__ == "__main__":

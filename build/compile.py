@@ -54,7 +54,7 @@ def _compile_one(text, name, tmp):
     return data
 
 
-def build(src, out, targets, tmp, version_text):
+def build(src, out, targets, tmp, version_text, table=True):
     package = src.name
     sources = sorted(src.rglob("*.py"))
     if not sources:
@@ -85,7 +85,8 @@ def build(src, out, targets, tmp, version_text):
             dest.write_bytes(TARGETS[target] + mpy[1:])
         rows.append((name, len(text), len(mpy), ""))
 
-    _print_table(rows)
+    if table:
+        _print_table(rows)
     print("wrote %s (version %s)" % (", ".join(str(out / t) for t in targets), version_text))
 
 

@@ -1,6 +1,7 @@
 """The release version: the git tag x.y.z on HEAD, else 0.0.0+dev.<short sha>.
 
     .venv/bin/python build/version.py          # prints it
+    python3 build/version.py --release 1.2.3   # the release job: fails unless HEAD builds 1.2.3
 
 The library carries the placeholder __version__ = "0.0.0+auto.0", which circuitpython-build-tools
 replaces in every bundle; stamp() does the same for the MicroPython and CPython packages.
@@ -14,6 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = "0.0.0+auto.0"
 RELEASE = re.compile(r"\d+\.\d+\.\d+")
+# On PyPI, prometheus-express 0.0.4 and earlier are the 2019 library, with another API: a
+# release of this one must come after them.
+LAST_OLD_API = (0, 0, 4)
 
 
 def _git(root, *args):
@@ -37,6 +41,17 @@ def check(text):
     raise ValueError("version must be x.y.z (or 0.0.0+dev.<sha>), not %r" % text)
 
 
+def release_problem(tag, root=ROOT):
+    """Why tag cannot be released from root's HEAD, or None: it must be the version the build
+    stamps (the tag on HEAD) and come after the 2019 versions on PyPI."""
+    built = version(root)
+    if tag != built:
+        return "the build stamps %s, not the tag %s" % (built, tag)
+    if tuple(int(part) for part in tag.split(".")) <= LAST_OLD_API:
+        return "%s is not above 0.0.4, the last PyPI release of the 2019 API" % tag
+    return None
+
+
 def stamp(source, version_text):
     """source with the placeholder replaced on its __version__ lines (circuitpython-build-tools'
     rule: only lines that start with __version__)."""
@@ -48,4 +63,9 @@ def stamp(source, version_text):
 
 
 if __name__ == "__main__":
-    print(version(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT))
+    if sys.argv[1:2] == ["--release"]:
+        problem = release_problem(sys.argv[2])
+        if problem:
+            sys.exit("version: cannot release: " + problem)
+    else:
+        print(version(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT))

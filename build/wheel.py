@@ -1,4 +1,5 @@
-"""The CPython wheel, with __version__ (and so the package version) stamped.
+"""The CPython wheel and sdist (what PyPI gets), with __version__ (and so the package version)
+stamped.
 
 `make bundle` calls build(). `pip install .` from the repository works as well, as version
 0.0.0+auto.0 (the placeholder); this builds the same package from a stamped copy of the sources,
@@ -21,7 +22,8 @@ def is_wheel_file(path):
 
 
 def build(out, version_text, work):
-    """Write <name>-<version>-py3-none-any.whl into out/; return its path."""
+    """Write <name>-<version>-py3-none-any.whl and <name>-<version>.tar.gz into out/; return
+    their paths."""
     config = project.load()
     src = work / "wheel-src"
     shutil.rmtree(src, ignore_errors=True)
@@ -47,4 +49,16 @@ def build(out, version_text, work):
         sys.exit("wheel: pip wheel failed:\n%s%s" % (proc.stdout, proc.stderr))
     target = out / found[0].name
     shutil.copyfile(found[0], target)
-    return target
+    # The sdist from the same stamped copy, by setuptools' own PEP 517 hook.
+    hook = "import sys, setuptools.build_meta as b; print(b.build_sdist(sys.argv[1]))"
+    sdists = work / "sdists"
+    shutil.rmtree(sdists, ignore_errors=True)
+    sdists.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-c", hook, str(sdists)], cwd=src, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        sys.exit("sdist: setuptools failed:\n%s%s" % (proc.stdout, proc.stderr))
+    sdist = out / proc.stdout.strip().splitlines()[-1]
+    shutil.copyfile(sdists / sdist.name, sdist)
+    return target, sdist

@@ -29,9 +29,18 @@ MICROPYTHON = Path(sys.executable).parent / "micropython"
 VERSION = "1.2.3"
 SUBPROCESS_TIMEOUT = 180
 HTTP_TIMEOUT = 10
-# What a checkout holds that the build reads, and package.json, which mip reads from the tree.
-_TREE = ("prometheus_express", "examples", "build", "circup.json", "pyproject.toml", "README.md")
-_TREE += ("package.json",)
+# What a checkout holds that the build reads (pyproject.toml names LICENSE), and package.json,
+# which mip reads from the tree.
+BUILD_READS = (
+    "prometheus_express",
+    "examples",
+    "build",
+    "circup.json",
+    "pyproject.toml",
+    "README.md",
+    "LICENSE",
+)
+_TREE = BUILD_READS + ("package.json",)
 _RELEASES = {}
 
 

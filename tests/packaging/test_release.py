@@ -15,8 +15,8 @@ import zipfile
 
 import pytest
 
-# What a checkout holds that the build reads.
-_TREE = ("prometheus_express", "examples", "build", "circup.json", "pyproject.toml", "README.md")
+from tests.packaging.e2e_support import BUILD_READS as _TREE
+
 _GIT_ID = ["-c", "user.name=t", "-c", "user.email=t@localhost", "-c", "commit.gpgsign=false"]
 
 
@@ -67,6 +67,26 @@ def test_version_rule(tools, tmp_path):
     assert version_of(tmp_path) == "2.0.0"
 
 
+def test_the_release_job_releases_only_the_tag_on_head_above_the_2019_versions(release, tmp_path):
+    # .github/workflows/release.yml runs `build/version.py --release $tag` before it builds.
+    def release_check(repo, tag):
+        cmd = [sys.executable, "build/version.py", "--release", tag]
+        return subprocess.run(cmd, cwd=repo, capture_output=True, text=True)
+
+    repo = release[2]
+    assert release_check(repo, "1.2.3").returncode == 0
+    refused = release_check(repo, "1.2.4")
+    assert refused.returncode != 0 and "stamps 1.2.3, not the tag 1.2.4" in refused.stderr
+    old = tmp_path / "old"
+    shutil.copytree(repo / "build", old / "build", ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run(["git", "init", "-q"], cwd=old, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=old, check=True)
+    subprocess.run(["git", *_GIT_ID, "commit", "-q", "-m", "old"], cwd=old, check=True)
+    subprocess.run(["git", "tag", "0.0.4"], cwd=old, check=True)
+    refused = release_check(old, "0.0.4")
+    assert refused.returncode != 0 and "not above 0.0.4" in refused.stderr
+
+
 def test_every_artifact_carries_the_tag(tools, config, release, tmp_path):
     dist = release[0]
     names = tools.circup_names(config, "1.2.3", tmp_path)
@@ -78,6 +98,7 @@ def test_every_artifact_carries_the_tag(tools, config, release, tmp_path):
     expected |= {"%s-micropython-6.3-mpy-1.2.3.zip" % prefix, mip_json}
     expected |= {src for _, src in urls}
     expected.add("prometheus_express-1.2.3-py3-none-any.whl")
+    expected.add("prometheus_express-1.2.3.tar.gz")
     assert {p.name for p in dist.iterdir() if p.is_file()} == expected
     assert json.loads((dist / mip_json).read_text(encoding="utf-8"))["version"] == "1.2.3"
     bundle_json = json.loads((dist / ("%s-1.2.3.json" % prefix)).read_text(encoding="utf-8"))
@@ -106,7 +127,7 @@ def test_bundle_ends_with_the_table(tools, release):
     head = re.split(r"\s{2,}", lines[0].strip())
     assert head == ["target", "artifact", "files", ".mpy bytes", ".py bytes", "size"]
     rows = [re.split(r"\s{2,}", line.strip()) for line in lines[1:] if "1.2.3" in line]
-    assert len(rows) == 9
+    assert len(rows) == 10
     sources = tools.library_sources(repo)  # the tree as copied (others may be editing this one)
     source_bytes = sum(len(s) for s in sources.values())
     for target, artifact, files, mpy, py, size in rows:
@@ -117,7 +138,7 @@ def test_bundle_ends_with_the_table(tools, release):
         if target == "CircuitPython .py":
             # Stamping 1.2.3 over 0.0.0+auto.0 makes the sources 7 bytes shorter.
             assert (int(files), int(mpy), int(py)) == (len(sources), 0, source_bytes - 7)
-    assert lines[-2].startswith("9 artifacts in ")
+    assert lines[-2].startswith("10 artifacts in ")
     assert lines[-1].startswith("library: ")
 
 

@@ -4,6 +4,7 @@ import email
 import json
 import subprocess
 import sys
+import tarfile
 import tomllib
 import zipfile
 
@@ -94,3 +95,27 @@ def test_board_bundles_carry_no_type_information(tools, version):
     assert typed == []
     package_json = json.loads((tools.ROOT / "package.json").read_text())  # mip from the repo
     assert [u for u in package_json["urls"] if not u[0].endswith(".py")] == []
+
+
+def _sdist_files(tools, version):
+    path = tools.DIST / ("prometheus_express-%s.tar.gz" % version)
+    assert path.is_file(), sorted(p.name for p in tools.DIST.glob("*.tar.gz"))
+    top = "prometheus_express-%s/" % version
+    with tarfile.open(path) as t:
+        return {
+            i.name[len(top) :]: t.extractfile(i).read()
+            for i in t.getmembers()
+            if i.isfile() and i.name.startswith(top)
+        }
+
+
+def test_sdist_holds_the_wheels_files_the_license_and_its_metadata(tools, version):
+    # PyPI gets both; pip builds the sdist where no wheel fits.
+    files = _sdist_files(tools, version)
+    meta = email.message_from_string(files["PKG-INFO"].decode())
+    assert meta["Version"] == version and meta["License-Expression"] == "MIT"
+    assert files["LICENSE"] == (tools.ROOT / "LICENSE").read_bytes()
+    assert files["pyproject.toml"] == (tools.ROOT / "pyproject.toml").read_bytes()
+    with zipfile.ZipFile(_wheel(tools, version)) as z:
+        wheel = {n: z.read(n) for n in z.namelist() if n.startswith("prometheus_express/")}
+    assert {n: files[n] for n in files if n.startswith("prometheus_express/")} == wheel

@@ -64,3 +64,15 @@ def test_the_release_job_keeps_its_token_out_checks_the_version_first_and_builds
     assert version_check and version_check[0] < builds[0], commands
     # make test builds every artifact (make bundle) before it tests them: once is enough.
     assert [commands[i] for i in builds] == ["make test"], commands
+
+
+def test_the_release_job_publishes_to_pypi_by_trusted_publishing():
+    text = (WORKFLOWS / "release.yml").read_text()
+    job = text[text.index("\n  pypi:\n") :]
+    assert "needs: release" in job and "id-token: write" in job
+    assert "uses: pypa/gh-action-pypi-publish@" in job
+    # Trusted publishing: no password or token from the repository's secrets.
+    assert "secrets." not in text and "password:" not in job
+    # Only what PyPI takes: the wheel and the sdist, not the board zips.
+    upload = text[text.index("name: pypi\n") :]
+    assert "dist/*.whl" in upload and "dist/*.tar.gz" in upload and "dist/*.zip" not in upload
