@@ -1,7 +1,7 @@
 # prometheus_express: the project's verbs.
 #
 #   make setup     .venv from requirements-dev.txt, node_modules for the wasm smoke test
-#   make compile   .mpy files for MicroPython into dist/mpy/micropython/
+#   make compile   .mpy files for MicroPython into .build/mpy/micropython/
 #   make bundle    every release artifact into dist/, then a table of them (see build/bundle.py)
 #   make test      bundle, then CPython (pytest), MicroPython unix port (.py, .mpy), WebAssembly
 #   make lint      ruff check, ruff format --check, portable-subset check, mypy on the stubs' users
@@ -15,7 +15,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MICROPYTHON := $(CURDIR)/$(VENV)/bin/micropython
 WASM := tests/wasm
-MPY_DIST := dist/mpy/micropython
+MPY_TREE := .build/mpy/micropython
 
 # Setup reruns only when the pinned requirements or the npm lock change.
 VENV_STAMP := $(VENV)/requirements.stamp
@@ -24,7 +24,7 @@ NODE_STAMP := $(WASM)/node_modules/.install.stamp
 # ".frozen" keeps the unix port's frozen modules (asyncio, mip, ...): MICROPYPATH replaces
 # the default sys.path instead of adding to it.
 MPY_PATH_SRC := $(CURDIR):.frozen
-MPY_PATH_DIST := $(CURDIR)/$(MPY_DIST):.frozen
+MPY_PATH_TREE := $(CURDIR)/$(MPY_TREE):.frozen
 
 LINT_PATHS := $(wildcard prometheus_express tests build bench examples)
 
@@ -70,10 +70,10 @@ test: setup
 	$(PY) -m pytest -q tests
 	@echo "== MicroPython unix port: .py sources"
 	MICROPYPATH=$(MPY_PATH_SRC) $(MICROPYTHON) tests/mpy_runner.py
-	@echo "== MicroPython unix port: compiled .mpy ($(MPY_DIST))"
-	MICROPYPATH=$(MPY_PATH_DIST) $(MICROPYTHON) tests/mpy_runner.py --mpy prometheus_express
+	@echo "== MicroPython unix port: compiled .mpy ($(MPY_TREE))"
+	MICROPYPATH=$(MPY_PATH_TREE) $(MICROPYTHON) tests/mpy_runner.py --mpy prometheus_express
 	@echo "== MicroPython WebAssembly port: smoke test of the .mpy files"
-	node $(WASM)/smoke.mjs $(MPY_DIST)
+	node $(WASM)/smoke.mjs $(MPY_TREE)
 
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check $(LINT_PATHS)
@@ -89,5 +89,5 @@ bench: setup compile
 	$(PY) bench/run.py
 
 clean:
-	rm -rf dist .pytest_cache .ruff_cache .mypy_cache .hypothesis *.egg-info
+	rm -rf dist .build .pytest_cache .ruff_cache .mypy_cache .hypothesis *.egg-info
 	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +

@@ -25,7 +25,7 @@ PACKAGE = "prometheus_express"
 CACHE = BENCH / ".cache"
 PEER = "prometheus_express==0.0.4"
 PEER_SDIST = "prometheus_express-0.0.4.tar.gz"
-DIST = ROOT / "dist" / "mpy" / "micropython" / PACKAGE
+DIST = ROOT / ".build" / "mpy" / "micropython" / PACKAGE
 
 
 def tool(name):
@@ -62,7 +62,7 @@ def _our_mpy(work):
     dest = work / "ours-mpy" / PACKAGE
     if _dist_is_fresh(src):
         shutil.copytree(DIST, dest)
-        return "dist/mpy/micropython (up to date)"
+        return ".build/mpy/micropython (up to date)"
     out = work / "compiled"
     cmd = [sys.executable, str(ROOT / "build" / "compile.py"), "--out", str(out)]
     proc = subprocess.run(cmd + ["--target", "micropython"], capture_output=True, text=True)

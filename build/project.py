@@ -10,6 +10,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "circup.json"
+# The build's scratch, beside dist/ (which holds only what a release publishes): the .mpy tree
+# make compile writes and `make test` runs the portable tests on, and the tools' working folders.
+SCRATCH = ROOT / ".build"
+MPY_TREE = SCRATCH / "mpy" / "micropython"
 _KEYS = (
     "package",
     "bundle_prefix",

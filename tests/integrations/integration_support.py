@@ -92,7 +92,7 @@ def twin_page(big, openmetrics, extra=None):
 
 
 def runtimes():
-    """CPython, the unix port from the .py sources, and from dist/mpy/micropython if it is fresh.
+    """CPython, the unix port from the .py sources, and from .build/mpy/micropython if it is fresh.
 
     Under CI the .mpy runtime is always tested: a missing or stale build then fails.
     """

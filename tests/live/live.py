@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MICROPYTHON = ROOT / ".venv" / "bin" / "micropython"
 MP_SERVE = Path(__file__).resolve().parent / "mp_serve.py"
 SOURCES = ROOT / "prometheus_express"
-MPY_TREE = ROOT / "dist" / "mpy" / "micropython"
+MPY_TREE = ROOT / ".build" / "mpy" / "micropython"
 CLIENT_TIMEOUT = 10.0  # seconds any single client operation may take before the test fails
 
 # Prometheus 3's scrape request (docs/platforms.md): Go writes Host and User-Agent first, then
@@ -88,7 +88,7 @@ def need(path, what):
 
 
 def mpy_tree_state():
-    """None when dist/mpy/micropython holds an up-to-date .mpy for every source, else why not."""
+    """None when .build/mpy/micropython holds an up-to-date .mpy for every source, else why not."""
     for source in SOURCES.rglob("*.py"):
         rel = source.relative_to(ROOT)
         compiled = MPY_TREE / rel.with_suffix(".mpy")

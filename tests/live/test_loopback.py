@@ -2,7 +2,7 @@
 hostile clients, each followed by a scrape that must succeed.
 
 Runtimes: CPython (start_http_server's thread, in this process), the MicroPython unix port from
-the .py sources, and from dist/mpy/micropython when it has been compiled (`make test` does).
+the .py sources, and from .build/mpy/micropython when it has been compiled (`make test` does).
 """
 
 import live

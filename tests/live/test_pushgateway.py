@@ -2,7 +2,7 @@
 
 The test starts Debian's prometheus-pushgateway on a free loopback port (no persistence file)
 and pushes from CPython (in this process), from the MicroPython unix port (tests/live/mp_push.py
-on the .py sources) and from dist/mpy/micropython when `make compile` has built it. Values are
+on the .py sources) and from .build/mpy/micropython when `make compile` has built it. Values are
 read back from the gateway's /metrics with client_python's parser, and compared with what
 client_python's own push_to_gateway puts there for the same registry.
 """

@@ -59,8 +59,8 @@ def test_mpy_is_micropython_6_3_compile_of_the_stamped_sources(tools, config, tm
         assert mpy == tools.compile_micropython(source, rel, tmp_path), rel
         compiled += 1
     assert compiled == len(lib) - 1
-    # dist/mpy/micropython, which `make test` runs the portable tests from, is the same build.
-    tree = tools.DIST / "mpy" / "micropython"
+    # .build/mpy/micropython, which `make test` runs the portable tests from, is the same build.
+    tree = tools.ROOT / ".build" / "mpy" / "micropython"
     on_disk = {
         p.relative_to(tree).as_posix(): p.read_bytes() for p in tree.rglob("*") if p.is_file()
     }

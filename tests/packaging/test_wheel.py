@@ -89,7 +89,7 @@ def test_board_bundles_carry_no_type_information(tools, version):
         typed += [n for n in tools.zip_files(artifact) if n.endswith((".pyi", "py.typed"))]
     for path in tools.DIST.glob("*-micropython-*-%s.json" % version):  # mip package
         typed += [u[0] for u in json.loads(path.read_text())["urls"] if u[0].endswith(".pyi")]
-    loose = tools.DIST / "mpy"  # make compile's tree, and the assets beside the mip package
+    loose = tools.ROOT / ".build" / "mpy"  # make compile's tree, and the mip package's assets
     typed += [p.name for p in loose.rglob("*") if p.suffix == ".pyi" or p.name == "py.typed"]
     typed += [p.name for p in tools.DIST.glob("prometheus_express.*") if p.suffix == ".pyi"]
     assert typed == []

@@ -1,6 +1,6 @@
 // Smoke test: import the compiled .mpy library on the MicroPython WebAssembly port.
 //
-//   node tests/wasm/smoke.mjs dist/mpy/micropython
+//   node tests/wasm/smoke.mjs .build/mpy/micropython
 //
 // Copies <dir>/prometheus_express/**/*.mpy (and empty .py files) into the wasm filesystem
 // under /lib (on sys.path there), then runs SNIPPET. This port has no socket module, so
@@ -52,7 +52,7 @@ function* libraryFiles(dir, rel = "") {
 async function main() {
   const dist = process.argv[2];
   if (!dist) {
-    console.error("usage: node smoke.mjs DIST_DIR   (e.g. dist/mpy/micropython)");
+    console.error("usage: node smoke.mjs DIST_DIR   (e.g. .build/mpy/micropython)");
     return 2;
   }
   const mp = await loadMicroPython({
