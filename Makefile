@@ -31,7 +31,7 @@ LINT_PATHS := $(wildcard prometheus_express tests build bench examples)
 # make bundle VERSION=1.2.3 stamps that instead of the git tag (command line only, for test
 # builds). CircuitPython's own mpy-cross for a major, instead of the offline stand-in:
 # CIRCUITPY_MPY_CROSS_9X=path (also _10X, _11X), or CIRCUITPY_MPY_CROSS_DIR=folder holding
-# mpy-cross-9.x, ... (circuitpython-build-tools' cache layout; by default its cache is looked at).
+# mpy-cross-9.x, ... (circuitpython-build-tools' cache layout; its cache is used only when given).
 BUNDLE_ARGS := $(if $(filter command line,$(origin VERSION)),--version $(VERSION)) \
 	$(if $(CIRCUITPY_MPY_CROSS_9X),--mpy-cross 9.x=$(CIRCUITPY_MPY_CROSS_9X)) \
 	$(if $(CIRCUITPY_MPY_CROSS_10X),--mpy-cross 10.x=$(CIRCUITPY_MPY_CROSS_10X)) \
@@ -45,9 +45,9 @@ help:
 
 setup: $(VENV_STAMP) $(NODE_STAMP)
 
-$(VENV_STAMP): requirements-dev.txt
+$(VENV_STAMP): requirements-dev.txt constraints.txt
 	$(PYTHON3) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt -c constraints.txt
 	touch $@
 
 $(NODE_STAMP): $(WASM)/package.json $(WASM)/package-lock.json

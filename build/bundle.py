@@ -62,7 +62,9 @@ def main():
         )
 
     print("== CircuitPython bundles (circuitpython-build-bundles)")
-    given_dir = args.mpy_cross_dir or circuitpython.default_compiler_dir()
+    # Only the compilers passed: a user's circuitpython-build-tools cache is not looked at, so
+    # the same command gives the same artifacts on any machine.
+    given_dir = args.mpy_cross_dir
     given = circuitpython.parse_given(args.mpy_cross)
     work = project.SCRATCH / "work"  # the tool's cache and staging repository, the wheel's copy
     cp_work = work / "circuitpython"

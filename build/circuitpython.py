@@ -25,7 +25,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import platformdirs
 import project
 import version as versioning
 
@@ -233,11 +232,6 @@ def parse_given(items):
     return given
 
 
-def default_compiler_dir():
-    """The user's circuitpython-build-tools cache, where a real mpy-cross may already sit."""
-    return platformdirs.user_cache_path(TOOL_CACHE)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--version", help="x.y.z; default: from the git tag")
@@ -248,7 +242,7 @@ def main():
     version_text = versioning.check(args.version) if args.version else versioning.version()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    given_dir = args.mpy_cross_dir or default_compiler_dir()
+    given_dir = args.mpy_cross_dir  # only what is passed: the same command, the same bytes
     paths, compilers = build(out, version_text, parse_given(args.mpy_cross), given_dir)
     for name, about in compilers.items():
         print("mpy-cross %s: %s" % (name, about))

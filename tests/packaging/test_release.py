@@ -7,6 +7,7 @@ test_circuitpython.py).
 
 import email
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -34,16 +35,32 @@ def _checkout(tools, dest):
 
 @pytest.fixture(scope="module")
 def release(tools, tmp_path_factory):
-    """dist/ of a build of the current tree tagged 1.2.3, made with the offline compilers."""
+    """dist/ of a build of the current tree tagged 1.2.3, made with the offline compilers.
+
+    The user's circuitpython-build-tools cache (XDG_CACHE_HOME) holds an mpy-cross for each
+    major that fails when run: the build must not pick them up, as none was passed."""
     repo = tmp_path_factory.mktemp("release") / "prometheus_express"
     repo.mkdir()
     _checkout(tools, repo)
     subprocess.run(["git", "tag", "1.2.3"], cwd=repo, check=True)
-    no_compilers = tmp_path_factory.mktemp("no-compilers")
-    cmd = [sys.executable, "build/bundle.py", "--mpy-cross-dir", str(no_compilers)]
-    proc = subprocess.run(cmd, cwd=repo, capture_output=True, text=True)
+    cache = tmp_path_factory.mktemp("user-cache")
+    (cache / "circuitpython-build-tools").mkdir()
+    for major in ("9.x", "10.x", "11.x"):
+        planted = cache / "circuitpython-build-tools" / ("mpy-cross-" + major)
+        planted.write_text("#!/bin/sh\necho planted; exit 1\n")
+        planted.chmod(0o755)
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache))
+    cmd = [sys.executable, "build/bundle.py"]
+    proc = subprocess.run(cmd, cwd=repo, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return repo / "dist", proc.stdout, repo
+
+
+def test_the_build_takes_no_compiler_it_was_not_given(release):
+    out = release[1]
+    for major in ("9.x", "10.x", "11.x"):
+        assert "mpy-cross %s: offline:" % major in out, out
+    assert "planted" not in out
 
 
 def test_version_rule(tools, tmp_path):
