@@ -220,6 +220,18 @@ def _next_term(text, openmetrics):
     return name, term.strip(), text[at:].strip()
 
 
+def sample_name(name, labels, text):
+    """A sample's name: the one before its braces, or else its __name__ label (how a quoted
+    UTF-8 name comes), taken out of labels; never both. text is the line, for the error."""
+    if not name:
+        if "__name__" not in labels:
+            raise ValueError("no metric name: " + text)
+        return labels.pop("__name__")
+    if "__name__" in labels:
+        raise ValueError("metric name specified more than once: " + text)
+    return name
+
+
 def family(name, documentation, typ, unit, samples):
     """A Metric holding samples. Like client_python, any non-empty name is accepted
     (UTF-8 names), though our Metric() itself takes only the classic ones."""
@@ -267,12 +279,7 @@ def _parse_sample(text):
     if close == -1:
         close = brace - 1  # then the value starts with "{" and fails to parse
     labels = parse_labels(text[brace + 1 : close], False)
-    if not name:
-        if "__name__" not in labels:
-            raise ValueError("no metric name: " + text)
-        name = labels.pop("__name__")
-    elif "__name__" in labels:
-        raise ValueError("metric name specified more than once: " + text)
+    name = sample_name(name, labels, text)
     value, timestamp = _value_and_timestamp(text[close + 1 :])
     return Sample(name, labels, value, timestamp, None)
 

@@ -69,6 +69,17 @@ def _page(generate, registry, created):
         enable_created_metrics()
 
 
+def collected_value(registry, name, labels=None):
+    """A sample's value as collect() holds it, exact ints kept (get_sample_value() gives floats
+    on CPython, as client_python's does); None if there is no such sample."""
+    labels = labels or {}
+    for family in registry.collect():
+        for s in family.samples:
+            if s.name == name and s.labels == labels:
+                return s.value
+    return None
+
+
 def lines(page):
     """The lines of a page, without the empty string after the final newline."""
     assert page == "" or page.endswith("\n"), "page must end with a newline: %r" % page

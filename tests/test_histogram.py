@@ -1,20 +1,10 @@
 """prometheus_express.histogram: Summary and Histogram."""
 
+from support import collected_value as _v
 from support import lines, raises, sleep, text_page
 
 from prometheus_express import CollectorRegistry
 from prometheus_express.histogram import Histogram, Summary
-
-
-def _v(registry, name, labels=None):
-    # The value as collect() holds it, exact ints kept: get_sample_value() gives floats on
-    # CPython, as client_python's does.
-    labels = labels or {}
-    for family in registry.collect():
-        for s in family.samples:
-            if s.name == name and s.labels == labels:
-                return s.value
-    return None
 
 
 def _buckets(registry, name="h", labels=None):

@@ -1,6 +1,7 @@
 """prometheus_express.metrics: naming, labels and children, Counter and Gauge."""
 
 from support import FakeUnixTime, LegacyNames, lines, now, raises, sleep, text_page
+from support import collected_value as _value
 
 from prometheus_express import (
     CollectorRegistry,
@@ -11,18 +12,6 @@ from prometheus_express import (
 )
 from prometheus_express.histogram import Histogram, Summary
 from prometheus_express.state import Enum, Info
-
-
-def _value(registry, name, labels=None):
-    # The value as collect() holds it, exact ints kept: get_sample_value() gives floats on
-    # CPython, as client_python's does.
-    labels = labels or {}
-    for family in registry.collect():
-        for s in family.samples:
-            if s.name == name and s.labels == labels:
-                return s.value
-    return None
-
 
 # --- naming -----------------------------------------------------------------------------
 

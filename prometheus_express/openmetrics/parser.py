@@ -19,6 +19,7 @@ from ..parser import (
     number,
     parse_labels,
     rfind_unquoted,
+    sample_name,
     split_unquoted,
     unescape,
     unquote,
@@ -163,12 +164,7 @@ def _parse_sample(text):
     name = text[:brace]
     close = find_unquoted(text, "}")
     labels = parse_labels(text[brace + 1 : close], True)
-    if not name:
-        if "__name__" not in labels:
-            raise ValueError("no metric name: " + text)
-        name = labels.pop("__name__")
-    elif "__name__" in labels:
-        raise ValueError("metric name specified more than once: " + text)
+    name = sample_name(name, labels, text)
     value, timestamp, exemplar = _value_timestamp_exemplar(text[close + 2 :])
     return Sample(name, labels, value, timestamp, exemplar)
 
