@@ -3,8 +3,9 @@
     .venv/bin/python build/version.py          # prints it
     python3 build/version.py --release 1.2.3   # the release job: fails unless HEAD builds 1.2.3
 
-The library carries the placeholder __version__ = "0.0.0+auto.0", which circuitpython-build-tools
-replaces in every bundle; stamp() does the same for the MicroPython and CPython packages.
+The library carries the placeholder __version__ = "0.0.0+auto.0" (in __about__.py), which
+circuitpython-build-tools replaces in every bundle; stamp() does the same for the MicroPython
+and CPython packages.
 """
 
 import re

@@ -10,8 +10,6 @@ from .exposition import generate_latest, write_text
 from .metrics import Counter, Gauge, disable_created_metrics, enable_created_metrics
 from .registry import REGISTRY, CollectorRegistry
 
-__version__ = "0.0.0+auto.0"
-
 
 # The rest loads on first use, so a board pays only for what it touches. The
 # table of those names is a module of its own: as constants here it would

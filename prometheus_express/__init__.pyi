@@ -51,3 +51,4 @@ from .web import make_wsgi_app as make_wsgi_app
 from .web import start_wsgi_server as start_wsgi_server
 
 __version__: str
+__repo__: str

@@ -9,6 +9,7 @@ from ._port import BOARD
 
 # Each entry: a module, then the names it provides.
 _LAZY = (
+    ("__about__", "__version__ __repo__"),
     ("histogram", "Histogram Summary"),
     ("state", "Enum Info"),
     (

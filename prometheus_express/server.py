@@ -14,9 +14,6 @@ from .registry import REGISTRY
 # errors, listener rebuilds, eviction), routes (auth, OPTIONS, 405, favicon, ?name[], request
 # bodies) and stats (self_metrics=True). A plain scrape on a healthy network touches none.
 
-_METHOD_START = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n"
-
-
 class _Client:
     # A connection still sending its request head.
     def __init__(self, sock):
@@ -210,7 +207,8 @@ class MetricsServer:
                 break
             start = max(len(head) - 3, 0)
             head.extend(self._view[:n])
-            if head[0] not in _METHOD_START:  # TLS, binary garbage: no need to wait
+            first = head[0]  # a method's capital letter, or the CRLF a client may send first
+            if not (64 < first < 91 or first == 13 or first == 10):  # TLS, binary garbage
                 raise Reject(400)
             client.end = head_end(head, start)
             if client.end < 0 and len(head) > self.max_head:

@@ -88,9 +88,14 @@ def test_content_types():
     assert prometheus_express.CONTENT_TYPE_LATEST == "text/plain; version=1.0.0; charset=utf-8"
 
 
-def test_version_is_a_string():
+def test_version_and_repository_load_on_first_use():
     assert isinstance(prometheus_express.__version__, str)
     assert prometheus_express.__version__
+    repo = prometheus_express.__repo__
+    assert repo.startswith("https://github.com/") and repo.endswith(".git"), repo
+    from prometheus_express import __version__
+
+    assert __version__ == prometheus_express.__version__
 
 
 def test_core_offers_client_python_names():

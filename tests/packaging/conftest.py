@@ -113,8 +113,9 @@ from circup.shared import _get_modules_file
 found = _get_modules_file(sys.argv[1], logger)
 result = {}
 for name, meta in found.items():
-    version = meta["__version__"] if "__version__" in meta else None
-    result[name] = {"mpy": meta["mpy"], "__version__": version}
+    result[name] = {"mpy": meta["mpy"], "__version__": meta.get("__version__")}
+    if "__repo__" in meta:  # read from .py sources only
+        result[name]["__repo__"] = meta["__repo__"]
 print(json.dumps(result))
 """
 
@@ -126,7 +127,8 @@ def circup_names(config, version, tmp_path):
 
 
 def circup_installed(folder, tmp_path):
-    """What circup sees installed in a lib folder: {module: {"mpy", "__version__"}}."""
+    """What circup sees installed in a lib folder: {module: {"mpy", "__version__"}},
+    and "__repo__" where circup finds it (in a .py source)."""
     return run_circup(CIRCUP_INSTALLED, tmp_path, str(folder))
 
 

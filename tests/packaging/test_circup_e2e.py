@@ -129,7 +129,7 @@ def test_install_list_update_on_each_major(build, github, places, tools, platfor
     assert "All modules found on the device are up to date." in out, out
 
     # An older release on the board: `list` names it, `update --all` brings the bundle's back.
-    init = lib / PACKAGE / "__init__.mpy"
+    init = lib / PACKAGE / "__about__.mpy"
     data = init.read_bytes()
     old = b"%s\x00" % e2e.VERSION.encode()
     assert data.count(old) == 1
@@ -159,10 +159,11 @@ def test_install_py_puts_the_stamped_sources(build, github, places, tools):
     installed = e2e.files_under(drive / "lib")
     assert installed == _zip_lib(build, "py")
     assert all(rel.endswith(".py") for rel in installed)
-    init = installed[PACKAGE + "/__init__.py"].decode()
+    init = installed[PACKAGE + "/__about__.py"].decode()
     assert '\n__version__ = "%s"\n' % e2e.VERSION in init
     seen = tools.circup_installed(drive / "lib", root)
-    assert seen == {PACKAGE: {"mpy": False, "__version__": e2e.VERSION}}
+    repo = "https://github.com/%s.git" % e2e.config()["repository"]
+    assert seen == {PACKAGE: {"mpy": False, "__version__": e2e.VERSION, "__repo__": repo}}
     out = _circup(github, places, "--path", str(drive), "freeze")
     assert "%s==%s" % (PACKAGE, e2e.VERSION) in out.splitlines(), out
     assert set(github.paths(404)) <= NOT_OURS, github.requests

@@ -23,8 +23,8 @@ KB = 1024
 # Bytes kept, 64-bit unix port, .mpy files: import, a Counter, a Gauge with a labelled child,
 # generate_latest() (typical); then MetricsServer answering one Prometheus scrape (exporter).
 # The typical board meets its goal (17 KB). The exporter board's goal is 35 KB; its budget is
-# what it keeps today (35.3 KB).
-BUDGET = {"ours_typical": 17 * KB, "ours_exporter": 36192}
+# what it keeps today (35.2 KB).
+BUDGET = {"ours_typical": 17 * KB, "ours_exporter": 36064}
 # An -X heapsize in which the exporter board must complete its scrape.
 EXPORTER_HEAP = 48 * KB
 

@@ -136,7 +136,10 @@ def test_circup_reads_the_version_from_each_bundle(tools, config, release, tmp_p
                 (folder / name[len(top) :]).parent.mkdir(parents=True, exist_ok=True)
                 (folder / name[len(top) :]).write_bytes(data)
         found = tools.circup_installed(folder, tmp_path)
-        assert found == {config["package"]: {"mpy": platform != "py", "__version__": "1.2.3"}}
+        expected = {"mpy": platform != "py", "__version__": "1.2.3"}
+        if platform == "py":  # circup reads the repository from a source only
+            expected["__repo__"] = "https://github.com/%s.git" % config["repository"]
+        assert found == {config["package"]: expected}
 
 
 def test_bundle_ends_with_the_table(tools, release):

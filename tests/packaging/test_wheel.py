@@ -57,7 +57,7 @@ def test_files_are_the_stamped_sources(tools, version):
     for name, data in files.items():
         stamped = sources[name].replace(placeholder, b'\n__version__ = "%s"\n' % version.encode())
         assert data == stamped, name
-    assert placeholder in sources["prometheus_express/__init__.py"]
+    assert placeholder in sources["prometheus_express/__about__.py"]
 
 
 def test_imports_from_the_wheel(tools, tmp_path, version):
