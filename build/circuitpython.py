@@ -2,6 +2,7 @@
 
     .venv/bin/python build/circuitpython.py [--version X.Y.Z] [--mpy-cross 9.x=PATH]
         [--mpy-cross-dir DIR] [--out dist]
+    .venv/bin/python build/circuitpython.py --fetch-compilers CACHE   # the release job's
 
 circuitpython-build-tools does the real work: it stamps __version__, compiles each file with
 `-s <path in the library>`, lays out the zips and writes the bundle json. This module feeds it
@@ -9,7 +10,7 @@ what it would otherwise fetch or guess:
 
 - its compiler cache, `$XDG_CACHE_HOME/circuitpython-build-tools/mpy-cross-<major>`, in a folder
   of our own, holding for each major CircuitPython's own mpy-cross when one is given (--mpy-cross,
-  or a folder laid out like that cache; by default the user's own cache), else cp_mpy_cross.py.
+  or --mpy-cross-dir: a folder laid out like that cache; none by default), else cp_mpy_cross.py.
   With a file there it never downloads or builds one; proxies that lead nowhere and git limited to
   local clones make sure of it.
 - a staging git repository: the library, its examples and pyproject.toml, committed and tagged
@@ -23,6 +24,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import project
@@ -187,6 +189,14 @@ def run_tool(work, repo, library, config, cache):
     return out, log
 
 
+def add_license(zip_path):
+    """LICENSE beside lib/ in a bundle zip: the tool ships only what is in the package folder,
+    which circup copies to the board, where the text would take flash for nothing."""
+    top = zip_path.name[: -len(".zip")]
+    with zipfile.ZipFile(zip_path, "a", compression=zipfile.ZIP_DEFLATED) as bundle:
+        bundle.write(ROOT / "LICENSE", top + "/LICENSE")
+
+
 def artifact_names(config, version_text):
     """The files circuitpython-build-bundles writes for one library, in circup's naming."""
     prefix = config["bundle_prefix"]
@@ -218,8 +228,31 @@ def build(out, version_text, given=None, given_dir=None, work=None):
         if not (bundles / name).is_file():
             sys.exit("circuitpython: the tool did not write %s (log: %s)" % (name, work))
         shutil.copyfile(bundles / name, out / name)
+        if name.endswith(".zip"):
+            add_license(out / name)
         paths.append(out / name)
     return paths, {name: about for name, (_, about) in compilers.items()}
+
+
+def fetch_compilers(cache):
+    """For the release job only (make never runs this): CircuitPython's own mpy-cross for each
+    major, fetched by circuitpython-build-tools as it fetches them for Adafruit's bundles, into
+    cache/circuitpython-build-tools/ (the layout --mpy-cross-dir takes). A compiler already
+    there is kept. Returns {major: path}."""
+    env = _clean_env(XDG_CACHE_HOME=str(cache))
+    fetch = (
+        "from circuitpython_build_tools import build, target_versions\n"
+        "for version in target_versions.VERSIONS:\n"
+        "    print(version['name'], build.mpy_cross(version))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", fetch], env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit("circuitpython: fetching mpy-cross failed:\n" + proc.stdout + proc.stderr)
+    found = dict(line.split(" ", 1) for line in proc.stdout.splitlines() if line)
+    for name, path in found.items():
+        if Path(path).parent != Path(cache) / TOOL_CACHE:
+            sys.exit("circuitpython: mpy-cross %s landed in %s, not in %s" % (name, path, cache))
+    return found
 
 
 def parse_given(items):
@@ -238,7 +271,17 @@ def main():
     parser.add_argument("--mpy-cross", action="append", metavar="MAJOR=PATH")
     parser.add_argument("--mpy-cross-dir", help="folder with mpy-cross-9.x, ...")
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
+    parser.add_argument(
+        "--fetch-compilers",
+        type=Path,
+        metavar="CACHE",
+        help="release job only: fetch CircuitPython's mpy-cross per major into CACHE, then stop",
+    )
     args = parser.parse_args()
+    if args.fetch_compilers:
+        for name, path in fetch_compilers(args.fetch_compilers.resolve()).items():
+            print("mpy-cross %s: %s" % (name, path))
+        return
     version_text = versioning.check(args.version) if args.version else versioning.version()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)

@@ -86,6 +86,7 @@ def build(out, version_text, tree):
         for path in examples:
             rel = path.relative_to(ROOT / "examples").as_posix()
             bundle.write(path, "%s/examples/%s/%s" % (base, config["package"], rel))
+        bundle.write(ROOT / "LICENSE", base + "/LICENSE")
     urls = []
     assets = []
     for path in files:

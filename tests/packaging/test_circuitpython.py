@@ -67,7 +67,11 @@ def test_zip_layout(tools, config, tmp_path, version):
             expected_lib.add("lib/" + (rel[:-3] + ".mpy" if compiled else rel))
         assert lib == expected_lib, zip_name
         requirements = {"requirements/%s/pyproject.toml" % package}
-        assert inside == expected_lib | requirements | examples, zip_name
+        assert inside == expected_lib | requirements | examples | {"LICENSE"}, zip_name
+        assert files[top + "/LICENSE"] == (tools.ROOT / "LICENSE").read_bytes()
+        # Adding LICENSE kept the tool's note of itself, which circup's bundle tools read.
+        with zipfile.ZipFile(tools.DIST / zip_name) as z:
+            assert "build-tools-version" in json.loads(z.comment), zip_name
 
 
 def test_examples_zip(tools, config, version):
@@ -77,6 +81,7 @@ def test_examples_zip(tools, config, version):
         "%s/examples/%s/%s" % (top, repo_name, rel): data
         for rel, data in tools.example_files().items()
     }
+    expected[top + "/LICENSE"] = (tools.ROOT / "LICENSE").read_bytes()
     assert tools.zip_files(tools.DIST / (top + ".zip")) == expected
 
 
@@ -113,11 +118,11 @@ def test_version_stamped_and_read_by_circup(tools, config, tmp_path, version):
     for platform, zip_name in _zips(tools, config, tmp_path, version).items():
         lib = _lib(tools.zip_files(tools.DIST / zip_name), zip_name[: -len(".zip")])
         if platform == "py":
-            init = lib[package + "/__init__.py"]
+            init = lib[package + "/__about__.py"]
             assert ('\n__version__ = "%s"\n' % version).encode() in init
         else:
             # An .mpy holds each string with a NUL after it.
-            assert version.encode() + b"\x00" in lib[package + "/__init__.mpy"]
+            assert version.encode() + b"\x00" in lib[package + "/__about__.mpy"]
         folder = tmp_path / platform
         for rel, data in lib.items():
             (folder / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -128,6 +133,9 @@ def test_version_stamped_and_read_by_circup(tools, config, tmp_path, version):
         # (test_release.py builds a tagged version and reads it from the .mpy).
         if platform == "py" or re.fullmatch(r"\d+\.\d+\.\d+", version):
             assert found[package]["__version__"] == version
+        # circup reads the repository from a source only (its warnings name it).
+        repo = "https://github.com/%s.git" % config["repository"]
+        assert found[package].get("__repo__") == (repo if platform == "py" else None)
 
 
 def test_pyproject_in_the_bundle_reads_for_circup(tools, config, tmp_path, version):

@@ -1,5 +1,6 @@
 """The compilers behind the CircuitPython bundles: the offline stand-in, or real ones if given."""
 
+import os
 import subprocess
 import sys
 
@@ -81,3 +82,23 @@ def test_given_compilers_are_used_per_major(tools, config, tmp_path):
             source = (tools.ROOT / package / "metrics.py").read_bytes()
             mpy = tools.compile_micropython(source, package + "/metrics.py", tmp_path)
             assert metrics == b"C" + mpy[1:]
+
+
+def test_fetch_compilers_keeps_the_ones_already_there(tools, config, tmp_path):
+    """--fetch-compilers (the release job's step) asks circuitpython-build-tools for each
+    major's compiler in the folder given; one already there is kept, nothing is fetched."""
+    folder = tmp_path / "cache" / "circuitpython-build-tools"
+    folder.mkdir(parents=True)
+    for major in config["circuitpython"]:
+        _fake_compiler(folder / ("mpy-cross-" + major), major)
+    nowhere = "http://127.0.0.1:9"  # a download attempt would fail at once
+    env = dict(os.environ, HTTP_PROXY=nowhere, HTTPS_PROXY=nowhere, GIT_ALLOW_PROTOCOL="file")
+    env.update(http_proxy=nowhere, https_proxy=nowhere)
+    cmd = [sys.executable, str(tools.ROOT / "build" / "circuitpython.py")]
+    cmd += ["--fetch-compilers", str(tmp_path / "cache")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    expected = [
+        "mpy-cross %s: %s" % (m, folder / ("mpy-cross-" + m)) for m in config["circuitpython"]
+    ]
+    assert proc.stdout.splitlines() == expected

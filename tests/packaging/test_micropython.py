@@ -43,7 +43,9 @@ def test_zip_layout(tools, config, version):
         expected.add("%s/lib/%s" % (top, rel[:-3] + ".mpy" if source else rel))
     for rel in tools.example_files():
         expected.add("%s/examples/%s/%s" % (top, config["package"], rel))
+    expected.add(top + "/LICENSE")
     assert set(files) == expected
+    assert files[top + "/LICENSE"] == (tools.ROOT / "LICENSE").read_bytes()
 
 
 def test_mpy_is_micropython_6_3_compile_of_the_stamped_sources(tools, config, tmp_path, version):

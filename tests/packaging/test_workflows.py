@@ -60,10 +60,28 @@ def test_the_release_job_keeps_its_token_out_checks_the_version_first_and_builds
     )
     commands = _commands(WORKFLOWS / "release.yml")
     version_check = [i for i, c in enumerate(commands) if "build/version.py" in c]
-    builds = [i for i, c in enumerate(commands) if c.startswith("make ")]
-    assert version_check and version_check[0] < builds[0], commands
+    makes = [i for i, c in enumerate(commands) if c.startswith("make ")]
+    assert version_check and version_check[0] < makes[0], commands
     # make test builds every artifact (make bundle) before it tests them: once is enough.
-    assert [commands[i] for i in builds] == ["make test"], commands
+    assert [commands[i] for i in makes if commands[i] != "make setup"] == ["make test"], commands
+
+
+def test_the_release_is_built_with_circuitpython_s_own_compilers_and_compared():
+    """The release's CircuitPython .mpy files come from CircuitPython's own mpy-cross, fetched
+    by circuitpython-build-tools; make test then compares them with the offline compiler's
+    bytes (test_circuitpython.test_mpy_is_micropython_compile_with_header_c)."""
+    text = (WORKFLOWS / "release.yml").read_text()
+    commands = _commands(WORKFLOWS / "release.yml")
+    fetch = [i for i, c in enumerate(commands) if "--fetch-compilers" in c]
+    assert fetch and fetch[0] < commands.index("make test"), commands
+    cache = re.search(r'--fetch-compilers "\$RUNNER_TEMP/(\S+)"', commands[fetch[0]]).group(1)
+    step = text[: text.index("run: make test")]
+    step = step[step.rindex("- name:") :]
+    folder = "CIRCUITPY_MPY_CROSS_DIR: ${{ runner.temp }}/%s/circuitpython-build-tools" % cache
+    assert folder in step, step
+    # make passes the variable from the environment to the build (BUNDLE_ARGS).
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--mpy-cross-dir $(CIRCUITPY_MPY_CROSS_DIR)" in makefile
 
 
 def test_the_release_job_publishes_to_pypi_by_trusted_publishing():
