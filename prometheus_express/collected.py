@@ -8,8 +8,9 @@ from . import exposition
 from .exposition import _family_header, _header, _label_parts
 
 # Whether this runtime's float is a double. A board's float keeps 22 or 24 bits: near 1.8e9
-# its steps are 128-512 s, and near 1.8e12 (the same time in ms) 131-524 s.
-_DOUBLE = 1.0 + 1e-15 != 1.0
+# its steps are 128-512 s, and near 1.8e12 (the same time in ms) 131-524 s. Parsed at run time
+# from text: a compiler would fold 1.0 + 1e-15, and CircuitPython 9's does not.
+_DOUBLE = float("1.000000000000001") != 1.0
 
 
 def _milliseconds(ts):

@@ -14,6 +14,7 @@ from .registry import REGISTRY
 # errors, listener rebuilds, eviction), routes (auth, OPTIONS, 405, favicon, ?name[], request
 # bodies) and stats (self_metrics=True). A plain scrape on a healthy network touches none.
 
+
 class _Client:
     # A connection still sending its request head.
     def __init__(self, sock):

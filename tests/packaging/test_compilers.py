@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 _ASYNC_SOURCES = (
     "async def f():\n    pass\n",
@@ -17,15 +18,55 @@ def _offline(tools, *args):
     return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True)
 
 
-def test_offline_compiler_is_micropython_with_header_c(tools, tmp_path):
-    source = b"import time\n\ndef f(x=1.5):\n    return [x, 'a', time.time()]\n"
-    (tmp_path / "m.py").write_bytes(source)
-    out = tmp_path / "m.mpy"
-    proc = _offline(tools, "-o", str(out), "-s", "pkg/m.py", str(tmp_path / "m.py"))
+# Written by CircuitPython's own mpy-cross, 9.2.9 and 10.2.1 (`-s NAME.py NAME.py`), beside
+# their sources: what the offline stand-in must match, or refuse.
+SAMPLES = Path(__file__).resolve().parent / "data" / "mpy_cross"
+CIRCUITPYTHON = ("9.2.9", "10.2.1")
+
+
+def _offline_compile(tools, tmp_path, name):
+    out = tmp_path / (name + ".mpy")
+    proc = _offline(tools, "-o", str(out), "-s", name + ".py", str(SAMPLES / (name + ".py")))
+    return proc, out
+
+
+def test_offline_compiler_writes_what_circuitpython_writes(tools, tmp_path):
+    """sample.py holds the constructs the library is written with."""
+    proc, out = _offline_compile(tools, tmp_path, "sample")
     assert proc.returncode == 0, proc.stderr
-    expected = tools.compile_micropython(source, "pkg/m.py", tmp_path)
-    assert out.read_bytes() == b"C" + expected[1:]
-    assert expected[:2] == b"M\x06"
+    for version in CIRCUITPYTHON:
+        expected = (SAMPLES / ("sample.%s.mpy" % version)).read_bytes()
+        assert out.read_bytes() == expected, "differs from CircuitPython %s's" % version
+
+
+def test_offline_compiler_refuses_what_circuitpython_writes_differently(tools, tmp_path):
+    # Why it refuses: MicroPython's bytes, header aside, are not CircuitPython's.
+    for name, differs in (("sample_float", ("9.2.9",)), ("sample_async", CIRCUITPYTHON)):
+        source = (SAMPLES / (name + ".py")).read_bytes()
+        micropython = tools.compile_micropython(source, name + ".py", tmp_path)
+        for version in differs:
+            assert (
+                b"C" + micropython[1:] != (SAMPLES / ("%s.%s.mpy" % (name, version))).read_bytes()
+            )
+        proc, out = _offline_compile(tools, tmp_path, name)
+        assert proc.returncode != 0 and not out.exists(), name
+    # Each kind of float constant on its own: a folded sign, folded arithmetic, 17 digits.
+    lines = (SAMPLES / "sample_float.py").read_text().splitlines()
+    constants = [line for line in lines if " = " in line]
+    assert len(constants) == 4
+    for i, line in enumerate(constants):
+        (tmp_path / ("f%d.py" % i)).write_text(line + "\n")
+        out = tmp_path / ("f%d.mpy" % i)
+        proc = _offline(tools, "-o", str(out), "-s", "f.py", str(tmp_path / ("f%d.py" % i)))
+        assert proc.returncode != 0 and not out.exists(), line
+        assert "f%d.py line 1: %s" % (i, line.split(" = ")[1]) in proc.stderr, proc.stderr
+    # What every compiler writes alike passes: ints folded, floats written as given or parsed.
+    alike = "A = -1\nB = 1 << 40\nC = 3 // 2\nD = 0.1\nE = 1e300\nF = float('-inf')\n"
+    (tmp_path / "alike.py").write_text(alike)
+    proc = _offline(
+        tools, "-o", str(tmp_path / "alike.mpy"), "-s", "a.py", str(tmp_path / "alike.py")
+    )
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_offline_compiler_refuses_async(tools, tmp_path):
