@@ -20,14 +20,13 @@ from pathlib import Path
 
 import mp_serve
 import trees
-from report import KB, notes, table, verdict
+from report import KB, cpython, notes, ratio, table, version
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 WRK = "/usr/bin/wrk"
 DURATION = 10  # seconds of load per row
 LOADS = (("-c1 -t1", 1, 1), ("-c10 -t2", 10, 2))  # label, connections, threads
-GOAL = 2  # ours/client_python throughput, with zero socket errors
 ERRORS = ("connect", "read", "write", "timeout")
 
 
@@ -191,11 +190,10 @@ def _missing_wrk():
 
 
 def figure_cpython_http():
-    print(
-        "Figure 4: CPython %d.%d, start_http_server under wrk on loopback, %d s per row, each"
-        % (sys.version_info[:2] + (DURATION,))
-    )
-    print("          server in its own process; mp_serve.board(): 15 series, text 0.0.4")
+    peer = "prometheus_client " + version("prometheus_client")
+    print("Figure 4: start_http_server throughput, %s, against %s" % (cpython(), peer))
+    print("          wrk on loopback, %d s per row, each server in its own process;" % DURATION)
+    print("          mp_serve.board(): 15 series, text 0.0.4")
     if _missing_wrk():
         return
     try:
@@ -234,22 +232,21 @@ def figure_cpython_http():
         "avg, max ms: wrk's latency, from a request's first byte sent to its answer's last read;",
         "      each request on a new connection (both servers answer Connection: close).",
         "connect..timeout: wrk's socket errors; non-2xx/3xx: its count of status >= 400.",
+        "req/s: scrapes answered per second, higher is better; -c1: one scraper at a time,",
+        "      -c10: ten at once. Ratio: our req/s over client_python's, above 1x ours answers",
+        "      more on the same CPU.",
     )
     for load, _, _ in LOADS:
         ours, theirs = results["prometheus_express", load], results["prometheus_client", load]
         for name, r in (("prometheus_express", ours), ("prometheus_client", theirs)):
             if r["failed"]:
                 notes("ERROR wrk %s against %s: %s" % (load, name, r["failed"]))
-        if ours["rps"] is None or not theirs["rps"]:
-            notes("%s: requests/s ours/client_python n/a" % load)
-            continue
-        speed = ours["rps"] / theirs["rps"]
-        ok = speed >= GOAL and socket_errors(ours) == 0 and ours["non2xx"] == 0
+        speed = "n/a"
+        if ours["rps"] is not None and theirs["rps"]:
+            speed = "%.2fx" % (ours["rps"] / theirs["rps"])
         notes(
-            "%s: requests/s ours/client_python %.2fx, ours with %d socket errors"
-            % (load, speed, socket_errors(ours)),
-            "      goal >= %dx client_python's throughput with zero socket errors: %s"
-            % (GOAL, verdict(ok)),
+            "%s: req/s ratio %s; socket errors: ours %d, client_python %d"
+            % (load, speed, socket_errors(ours), socket_errors(theirs))
         )
     print()
 
@@ -330,11 +327,9 @@ def _free_needed(tree, extra):
 
 
 def figure_micropython_http(tree):
-    print("Figure 5: MicroPython unix port (64-bit), our start_http_server from .mpy under wrk,")
-    print(
-        "          %d s per row, a fresh process per row, serve_forever(); the same 15 series"
-        % DURATION
-    )
+    print("Figure 5: our start_http_server under wrk, %s" % trees.micropython_runtime()[0])
+    print("          from .mpy, %d s per row, a fresh process per row, serve_forever();" % DURATION)
+    print("          the same 15 series")
     if _missing_wrk():
         return
     runs = [(load, c, t, None) for load, c, t in LOADS]
@@ -366,8 +361,11 @@ def figure_micropython_http(tree):
     header = ["wrk"] + WRK_HEADER + ["heap", "kept", "mem_peak growth", "per request"]
     table(header, rows)
     notes(
+        "req/s, avg, max ms: as in Figure 4, on this machine's CPU; a board's is many times",
+        "      slower, so they say what the server costs, not what a board sustains.",
         "heap: gc.mem_alloc() after gc.collect(), the server started and one request answered",
-        "      (so its lazy imports are in); kept: its growth over the load, after close().",
+        "      (so its lazy imports are in); kept: its growth over the load, after close()",
+        "      (a leak would grow with the requests).",
         "mem_peak growth: micropython.mem_peak() over the load; this port also counts bytes",
         "      since swept, so it is an upper bound of what the load allocated; per request:",
         "      that bound over wrk's requests.",
@@ -375,13 +373,19 @@ def figure_micropython_http(tree):
         % (BOARD_FREE // KB, BOARD_HEAP, BOARD_FREE),
         "      after the first request, as on a board whose program holds the rest.",
     )
-    free = ["%s B with %d series" % (_free_needed(tree, n), 15 + n) for n in EXTRA_SERIES]
+    free = [_free_needed(tree, n) for n in EXTRA_SERIES]
+    series = [15 + n for n in EXTRA_SERIES]
     notes(
-        "free heap needed: the least free heap (as in the row above, to 256 B) in which",
-        "      %d s of wrk -c1 -t1 get every answer (goal: the same for any number of series):"
+        "free heap needed: the least free heap (as in the row above, to 256 B) in which %d s"
         % PROBE,
-        "      " + ", ".join(free),
+        "      of wrk -c1 -t1 get every answer, what a board must keep free to serve scrapes:",
+        "      " + ", ".join("%s B with %d series" % pair for pair in zip(free, series)) + ".",
     )
+    if isinstance(free[0], int) and isinstance(free[-1], int):
+        notes(
+            "      %d series over %d: %s (1x: serving does not grow with the series)."
+            % (series[-1], series[0], ratio(free[-1], free[0]))
+        )
     for row in rows:
         notes("%s: %d socket errors, %s non-2xx/3xx" % (row[0], sum(row[4:8]), row[8]))
     notes(*["ERROR " + e for e in errors])

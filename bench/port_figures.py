@@ -11,12 +11,13 @@ romfs image at /rom.
 import os
 import statistics
 import subprocess
+import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import board_memory
 import trees
-from report import KB, notes, ratio, table, verdict
+from report import KB, notes, ratio, table
 
 BENCH = Path(__file__).resolve().parent
 REPEATS = 5  # processes per time figure; the median is kept
@@ -51,9 +52,10 @@ STAGES = (
     ("exporter board", "ours_exporter", "peer_exporter"),
     ("everything loaded and used", "ours_all", None),
 )
-# Goals on this 64-bit port, and what they are on a 32-bit board (about 0.71x).
-GOALS = {"typical board": (17, 12), "exporter board": (35, 25)}
-HEAP_GOAL = (48, 34)  # the least -X heapsize the exporter board completes in
+# What a 32-bit build of MicroPython keeps of the same program, over the 64-bit port's figure
+# (measured: 0.71 for import and the typical board, 0.73 for the exporter board and its least
+# heap). Words take 4 bytes there, not 8; bytecode and strings keep their size.
+BITS_32 = 0.71
 
 # Modules that import a framework the user installs beside the library: left out, not an error.
 NEEDS_FRAMEWORK = {"prometheus_express.integrations.httpserver": "adafruit_httpserver"}
@@ -121,7 +123,9 @@ def _cell(harness, tree, name, args, errors):
 def figure_imports(tree_sets):
     """Figure 2: what each stage of a board's program keeps, ours beside 0.0.4's."""
     harness = tree_sets["harness"]
-    print("Figure 2: MicroPython unix port (64-bit), board memory, a fresh process per figure")
+    runtime, bits = trees.micropython_runtime()
+    print("Figure 2: board memory, %s" % runtime)
+    print("          ours against prometheus_express 0.0.4 (2019), a fresh process per figure")
     errors, cells = [], {}
     ours, peer = tree_sets["ours"], tree_sets["peer"]
     everything = importable(harness, ours[".mpy"], errors)
@@ -168,6 +172,7 @@ def figure_imports(tree_sets):
         "      interpreter's qstr pools grow by doubling, and the stage that fills one pays for",
         "      the next table (2.3 KB for 320 entries on 32-bit, 3.5 KB here).",
         "0.0.4 loads everything on import: its 'everything' row is its exporter board.",
+        "ours/0.0.4 .mpy: what ours keeps over what 0.0.4 keeps; above 1x ours keeps more.",
     )
     if "romfs" in kinds:
         notes(
@@ -177,13 +182,6 @@ def figure_imports(tree_sets):
             "      baseline and not counted). CircuitPython and circup installs load .mpy files",
             "      into RAM, so the .mpy column is the headline.",
         )
-    for label, (goal, goal_32) in GOALS.items():
-        kept = cells.get((label, "ours", ".mpy"))
-        if kept:
-            notes(
-                "%s from .mpy keeps %.1f KB   goal <= %d KB (%d KB on a 32-bit board): %s"
-                % (label, kept["kept"] / KB, goal, goal_32, verdict(kept["kept"] <= goal * KB))
-            )
     heaps = {}
     for who in ("ours", "peer"):
         if tree_sets[who]:
@@ -193,19 +191,7 @@ def figure_imports(tree_sets):
                 heaps[who] = board_memory.smallest_heap(mp, tree, harness, who)
             except RuntimeError as e:
                 errors.append("smallest heap of the %s exporter board: %s" % (who, e))
-    if heaps.get("ours"):
-        peer_heap = heaps.get("peer")
-        notes(
-            "exporter board program (bench/mp_board.py) from .mpy completes in -X heapsize=%.1f KB"
-            " (0.0.4: %s, ratio %s)"
-            % (
-                heaps["ours"] / KB,
-                "%.1f KB" % (peer_heap / KB) if peer_heap else "n/a",
-                ratio(heaps["ours"], peer_heap),
-            ),
-            "      goal <= %d KB (%d KB on a 32-bit board): %s"
-            % (HEAP_GOAL + (verdict(heaps["ours"] <= HEAP_GOAL[0] * KB),)),
-        )
+    _board_summary(cells, heaps, bits)
     print()
     rows = []
     for label, _, _ in STAGES:
@@ -217,7 +203,8 @@ def figure_imports(tree_sets):
     )
     table(header, rows)
     notes(
-        "free: the least free heap, in one block, the stage runs in (ballast fills the rest).",
+        "free: the least free heap, in one block, the stage runs in (ballast fills the rest):",
+        "      what a board must have free for it, lower is better.",
         "peak: micropython.mem_peak() growth; this port also counts bytes since swept, so it is",
         "      an upper bound (<=: the harness's own peak was never passed).",
     )
@@ -229,21 +216,61 @@ def figure_imports(tree_sets):
         rows.append([label] + times + ["n/a" if "n/a" in (py, mpy) else ratio(py, mpy)])
     header = ["time, median of %d" % REPEATS] + ["us " + kind for kind in kinds] + [".py/.mpy"]
     table(header, rows)
-    notes("time: the whole stage, imports included.")
+    notes(
+        "time: the whole stage, imports included, lower is better. .py/.mpy: the .py time over",
+        "      the .mpy time; above 1x the .mpy files are faster (a board compiles a .py file at",
+        "      every import, in its heap).",
+    )
     for name, framework in sorted(NEEDS_FRAMEWORK.items()):
-        notes("everything loaded: not %s, which needs %s installed beside it" % (name, framework))
+        short = name.split(".", 1)[1]
+        notes("everything loaded: not %s, which needs %s beside it." % (short, framework))
     if CPYTHON_ONLY:
-        notes(
-            "everything loaded: not the CPython-only modules, which refuse a board: %s"
-            % ", ".join(sorted(n.rsplit(".", 1)[-1] for n in CPYTHON_ONLY))
-        )
+        names = ", ".join(sorted(n.rsplit(".", 1)[-1] for n in CPYTHON_ONLY))
+        text = "everything loaded: not the CPython-only modules, which refuse a board: " + names
+        notes(*textwrap.wrap(text + ".", 90, subsequent_indent="      "))
     label = STAGES[0][0]
     py, mpy = cells.get((label, "ours", ".py")), cells.get((label, "ours", ".mpy"))
-    if py and mpy:
-        r = py["time"] / mpy["time"]
-        notes("%s: .py/.mpy time %.1fx   goal >= 5x: %s" % (label, r, verdict(r >= 5)))
+    if py and mpy and py["free"] and mpy["free"]:
+        notes(
+            "%s from .mpy: %s faster than from .py, in %s less free heap."
+            % (label, ratio(py["time"], mpy["time"]), ratio(py["free"], mpy["free"]))
+        )
     notes(*["ERROR " + e for e in errors])
     print()
+
+
+def _board_summary(cells, heaps, bits):
+    """What Figure 2 means for a board: the .mpy figures, and about what a 32-bit board needs."""
+
+    def row(label, mine, theirs):
+        sizes = [mine] + ([mine * BITS_32] if bits == 64 else []) + [theirs]
+        kb = ["n/a" if not size else "%.1f KB" % (size / KB) for size in sizes]
+        return [label] + kb + [ratio(mine, theirs)]
+
+    rows = []
+    for label in ("typical board", "exporter board"):
+        mine, theirs = cells.get((label, "ours", ".mpy")), cells.get((label, "peer", ".mpy"))
+        if mine:
+            rows.append(row(label + " keeps", mine["kept"], theirs and theirs["kept"]))
+    if heaps.get("ours"):
+        rows.append(row("exporter board least heap", heaps["ours"], heaps.get("peer")))
+    if not rows:
+        return
+    here = ["%d-bit" % bits] if bits else ["this port"]
+    header = ["on a board, from .mpy"] + here + (["32-bit, about"] if bits == 64 else [])
+    print()
+    table(header + ["0.0.4 " + here[0], "ours/0.0.4"], rows)
+    if bits == 64:
+        notes(
+            "32-bit, about: %.2fx the 64-bit figure, the ratio measured on a 32-bit build of"
+            % BITS_32,
+            "      MicroPython (words take 4 bytes there, not 8, as on a board).",
+        )
+    notes(
+        "exporter board keeps: after answering its first scrape. least heap: the least",
+        "      -X heapsize its whole program (bench/mp_board.py) completes a scrape in, so",
+        "      about the free heap a board needs to run it.",
+    )
 
 
 # -- Figure 3: rendering memory ---------------------------------------------------------------
@@ -277,16 +304,17 @@ def _measure_all(tree):
 
 
 def figure_render(tree):
-    print("Figure 3: MicroPython unix port (64-bit), the heap one scrape needs, from .mpy, a fresh")
-    print("          process per N: a Gauge with N labelled children, int and float values mixed")
+    print("Figure 3: the heap one scrape needs, %s" % trees.micropython_runtime()[0])
+    print("          from .mpy, a fresh process per N: a Gauge with N labelled children,")
+    print("          int and float values mixed")
     try:
         measured = _measure_all(tree)
     except RuntimeError as e:
         notes("ERROR %s" % e)
         print()
         return
-    print("  write_text(sink), the sink copying into a 512 B buffer and flushing it when full;")
-    print("  goal: peak live growth < 2 KB and flat across N")
+    print("  write_text(sink), streamed as the exporter streams a scrape: the sink copies each")
+    print("  piece into a 512 B buffer and flushes it when full")
     rows = []
     for n, m in measured.items():
         per = (m["stream_churn"] / n, m["sink_churn"] / n, m["pieces"] / n)
@@ -295,15 +323,18 @@ def figure_render(tree):
     table(header, rows)
     notes(
         "peak live: max gc.mem_alloc() growth seen at each flush, after a gc.collect() there.",
-        "free needed: the least free heap, in one block, a (second) scrape runs in; to 64 B.",
+        "free needed: the least free heap, in one block, a (second) scrape runs in, to 64 B:",
+        "      what a board must keep free for its scrapes, lower is better.",
         "alloc/series: bytes allocated over the scrape (gc.disable()), per series, without the",
         "      sink's own memoryview per piece, shown apart (a socket's write would not need it).",
     )
     peaks = [m["stream_peak_live"] for m in measured.values()]
-    ok = max(peaks) < 2 * KB and max(peaks) - min(peaks) <= 256
+    first, last = measured[SIZES[0]], measured[SIZES[-1]]
+    grows = ratio(last["stream_free_needed"], first["stream_free_needed"])
     notes(
-        "peak live growth %d..%d B   goal < 2 KB and flat: %s"
-        % (min(peaks), max(peaks), verdict(ok))
+        "peak live growth: %d..%d B for N=%d..%d." % (min(peaks), max(peaks), SIZES[0], SIZES[-1]),
+        "free needed, N=%d over N=%d: %s (1x: a board's scrape does not grow with its series)."
+        % (SIZES[-1], SIZES[0], grows),
     )
     print()
     print("  generate_latest(), which builds the page, for contrast")
@@ -317,7 +348,14 @@ def figure_render(tree):
         "page held: growth with the returned page kept. mem_peak: micropython.mem_peak() growth.",
         "free needed: as above, to 1/256 of the search range.",
     )
-    first = measured[SIZES[0]]
-    times = first["page_free_needed"] / first["stream_free_needed"]
-    notes("free heap needed, generate_latest over write_text: %.0fx at N=%d" % (times, SIZES[0]))
+    notes(
+        "free heap needed, generate_latest over write_text: %s at N=%d, %s at N=%d: the whole"
+        % (_over(first), SIZES[0], _over(last), SIZES[-1]),
+        "      page and the pieces it joins are in RAM at once, so the heap grows with the series.",
+    )
     print()
+
+
+def _over(m):
+    """generate_latest's free heap needed over write_text's, for one N."""
+    return "%.0fx" % (m["page_free_needed"] / m["stream_free_needed"])

@@ -1,9 +1,26 @@
-"""Plain-text tables and goal lines for the bench.
+"""Plain-text tables and the notes under them, for the bench.
 
 table(["library", "us"], [["ours", "12.5"]])
+notes("us: time per call, lower is better")
 """
 
+import importlib.metadata
+import sys
+
 KB = 1024
+
+
+def cpython():
+    """This interpreter, as a figure's heading names it: "CPython 3.11.7"."""
+    return "CPython %d.%d.%d" % sys.version_info[:3]
+
+
+def version(distribution):
+    """An installed distribution's version, or "(not installed)"."""
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed)"
 
 
 def table(header, rows, indent="  "):
@@ -17,10 +34,6 @@ def table(header, rows, indent="  "):
 
 def ratio(a, b):
     return "%.1fx" % (a / b) if a and b else "n/a"
-
-
-def verdict(ok):
-    return "met" if ok else "NOT met"
 
 
 def notes(*lines):

@@ -10,6 +10,7 @@ decides exactly what loads; ours and the peer share the package name and never m
 """
 
 import contextlib
+import functools
 import io
 import shutil
 import subprocess
@@ -38,6 +39,24 @@ def tool(name):
     if found is None:
         sys.exit("bench: %s not found next to %s or on PATH" % (name, sys.executable))
     return found
+
+
+_RUNTIME = """import sys
+v = sys.implementation.version
+print("%d.%d.%d%s" % (v[0], v[1], v[2], "-" + v[3] if len(v) > 3 and v[3] else ""))
+print(64 if sys.maxsize > 1 << 32 else 32)
+"""
+
+
+@functools.lru_cache(maxsize=None)
+def micropython_runtime():
+    """(name, bits) of the micropython the figures run on: ("MicroPython 1.27.0 unix port
+    (64-bit)", 64); bits is None when it cannot say."""
+    proc = subprocess.run([tool("micropython"), "-c", _RUNTIME], capture_output=True, text=True)
+    lines = proc.stdout.split()
+    if proc.returncode != 0 or len(lines) != 2:
+        return "MicroPython unix port", None
+    return "MicroPython %s unix port (%s-bit)" % tuple(lines), int(lines[1])
 
 
 def _copy_sources(src, dest):
