@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import fakeboard
 import pytest
+from bodies import promtool
 from prometheus_client.parser import text_string_to_metric_families
 
 from prometheus_express import CollectorRegistry, start_http_server
@@ -75,19 +75,6 @@ PROMQL_KEYWORDS = {
 
 
 # ---------------------------------------------------------------- promtool
-
-
-def promtool():
-    """promtool's path: a skip where it is missing, a failure under CI (which installs it)."""
-    path = shutil.which("promtool")
-    if path is None:
-        message = (
-            "promtool not found: run `sudo bash .ci/prerequisites` (Debian's prometheus package)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message + "; CI is set, so this must not be skipped")
-        pytest.skip(message)
-    return path
 
 
 def run_promtool(*args):

@@ -55,7 +55,9 @@ def promtool():
     """promtool's path; a skip where it is missing, a failure under CI (which installs it)."""
     path = shutil.which("promtool")
     if path is None:
-        message = "promtool not found: install Debian's 'prometheus' package (CI does)"
+        message = (
+            "promtool not found: run `sudo bash .ci/prerequisites` (Debian's prometheus package)"
+        )
         if os.environ.get("CI"):
             pytest.fail(message + "; CI is set, so this must not be skipped")
         pytest.skip(message)
