@@ -57,4 +57,6 @@ def utf8_name(name, is_metric):
         from . import errors
 
         raise errors.invalid_metric_name(name) if is_metric else errors.invalid_label_name(name)
+    if not is_metric and name.startswith("__"):
+        return  # reserved: refused next, and a refused name changes nothing
     exposition.utf8_names = True

@@ -104,3 +104,12 @@ def test_a_board_keeping_to_legacy_names_never_loads_this_module():
         with Utf8Names():
             Gauge("temp.celsius", "d", registry=r)
         assert "prometheus_express.validation" in sys.modules
+
+
+def test_a_refused_name_leaves_the_pages_as_they_were():
+    import prometheus_express.exposition as exposition
+
+    with Utf8Names():
+        exposition.utf8_names = False
+        raises(ValueError, validate_labelname, "__x.y")  # UTF-8, but reserved
+        assert exposition.utf8_names is False
