@@ -6,8 +6,9 @@ push_to_gateway("192.0.2.5:9091", "greenhouse", registry, {"board": "a/b"}, time
 from . import _sockets
 from ._port import seconds_since, ticks
 from .auth import base64, basic_auth
+from .client import describe, host_port, read_answer
 from .exposition import generate_latest, write_text
-from .http import MIN_BUFFER, Response, Timeout, head_end, split_head
+from .http import MIN_BUFFER, Response, Timeout
 from .negotiation import CONTENT_TYPE_PLAIN_0_0_4
 from .registry import REGISTRY
 
@@ -94,27 +95,6 @@ def _path(job, grouping_key):
     return path
 
 
-def _host_port(authority):
-    host = authority
-    port = 80
-    colon = authority.rfind(":")
-    if colon > authority.rfind("]"):  # "[::1]:9091": the colon after the bracket
-        host = authority[:colon]
-        try:
-            port = int(authority[colon + 1 :])
-        except ValueError:
-            raise ValueError("bad port in gateway %r" % authority) from None
-    if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
-    if not host:
-        raise ValueError("no host in gateway %r" % authority)
-    return host, port
-
-
-def _reason(e):
-    return str(e) or type(e).__name__
-
-
 class _Push:
     """One call to the gateway: its method and URL, how long it may take, as whom."""
 
@@ -159,12 +139,19 @@ class _Push:
             self.path = authority[slash:] + self.path
             authority = authority[:slash]
         self.authority = authority
-        self.host, self.port = _host_port(authority)
+        self.host, self.port = host_port(authority, 80, self.gateway)
         self._exchange(registry, _sockets.default_pool() if pool is None else pool)
 
     def _left(self):
         # Seconds left of the timeout.
         return self.limit - seconds_since(self.start)
+
+    def _more(self, sock):
+        # The answer is not there yet: wait a little, while the timeout lasts.
+        if self._left() < 0:
+            return False
+        _sockets.wait((sock,), (), 0.05)
+        return True
 
     def _exchange(self, registry, pool):
         # One request, one answer, one socket, closed whatever happens.
@@ -177,10 +164,12 @@ class _Push:
                 error = self._request(sock, buf, registry)
             except Timeout:
                 raise OSError(failed + "could not send within %s s" % self.timeout) from None
-            answer = self._answer(sock, buf)
+            answer = read_answer(
+                lambda view: _sockets.recv_into(sock, view), buf, lambda: self._more(sock)
+            )
             if answer is None:
                 if error is not None:
-                    raise OSError(failed + _reason(error)) from None
+                    raise OSError(failed + describe(error)) from None
                 if self._left() < 0:
                     raise OSError(failed + "no answer within %s s" % self.timeout)
                 raise OSError(failed + "the connection closed without an answer")
@@ -188,7 +177,7 @@ class _Push:
             if 200 <= status < 300 and error is None:
                 return
             if error is not None and not text:
-                text = _reason(error)
+                text = describe(error)
             raise OSError(failed + "%d %s%s" % (status, reason, ": " + text if text else ""))
         finally:
             _sockets.close(sock)
@@ -225,7 +214,7 @@ class _Push:
         if tried > 1:
             where += " (%d addresses tried)" % tried
         raise OSError(
-            "cannot reach %s: %s" % (where, "no address" if error is None else _reason(error))
+            "cannot reach %s: %s" % (where, "no address" if error is None else describe(error))
         )
 
     def _request(self, sock, buf, registry):
@@ -252,54 +241,3 @@ class _Push:
         except OSError as e:
             return e
         return None
-
-    def _answer(self, sock, buf):
-        # (status, reason, the text of an error's body) once the head is in; None if the
-        # connection closed first, time ran out, or the answer is not HTTP. What does not fit
-        # the buffer is not read.
-        view = memoryview(buf)
-        got = 0
-        end = -1
-        length = None
-        while got < len(buf):
-            try:
-                n = _sockets.recv_into(sock, view[got:])
-            except OSError:  # reset: what came is all there is
-                n = 0
-            if n == 0:
-                break
-            if n is None:
-                if self._left() < 0:
-                    break
-                _sockets.wait((sock,), (), 0.05)
-                continue
-            got += n
-            if end < 0:
-                end = head_end(buf[:got], 0)  # not past got: the body was rendered in buf
-                if end < 0:
-                    continue
-                line, values = split_head(view[:end], ("content-length",))
-                parts = line.split(" ", 2) + ["", ""]  # the reason may be missing
-                # bytes: ASCII digits only (CPython's str.isdigit() takes any Unicode digit)
-                if not parts[0].startswith("HTTP/") or not parts[1].encode().isdigit():
-                    return None
-                status = int(parts[1])
-                reason = parts[2]
-                if 200 <= status < 300:
-                    return status, reason, ""
-                if values[0] is not None and values[0].encode().isdigit():
-                    length = int(values[0])
-            if length is not None and got >= end + length:
-                break
-        if end < 0:
-            return None
-        # The gateway's words on one line (a Go multi-error spans several).
-        return status, reason, " ".join(_text(buf[end:got]).split())[:300]
-
-
-def _text(data):
-    # The buffer may end inside a UTF-8 sequence.
-    try:
-        return bytes(data).decode("utf-8")
-    except UnicodeError:
-        return bytes([b for b in bytes(data) if b < 128]).decode()
