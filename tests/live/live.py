@@ -77,6 +77,27 @@ def end_process(proc, timeout=10):
             proc.wait()
 
 
+class ServerProcess:
+    """A server binary run in its own temporary folder, its output in folder/log. Subclasses
+    set self.dir, self.log (open for writing) and self.proc."""
+
+    def logs(self):
+        """The last of what the server wrote."""
+        self.log.flush()
+        return (self.dir / "log").read_text("utf-8", "replace")[-3000:]
+
+    def close(self):
+        end_process(self.proc)
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def need(path, what):
     """Fail under CI (which installs everything), else skip, when path is missing."""
     if Path(path).exists():

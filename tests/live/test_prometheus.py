@@ -5,7 +5,6 @@ Fails (not skips) under CI when /usr/bin/prometheus is missing.
 """
 
 import json
-import shutil
 import subprocess
 import tempfile
 import time
@@ -35,7 +34,7 @@ def _config(targets):
     )
 
 
-class Prometheus:
+class Prometheus(live.ServerProcess):
     def __init__(self, targets):
         self.dir = Path(tempfile.mkdtemp(prefix="live-prometheus-"))
         config = self.dir / "prometheus.yml"
@@ -74,15 +73,6 @@ class Prometheus:
         if data is None:
             return {}
         return {r["metric"].get("job"): float(r["value"][1]) for r in data["result"]}
-
-    def logs(self):
-        self.log.flush()
-        return (self.dir / "log").read_text("utf-8", "replace")[-3000:]
-
-    def close(self):
-        live.end_process(self.proc)
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def test_prometheus_scrapes_both_runtimes():
