@@ -186,4 +186,5 @@ def main():
     report("free_needed", free_needed(render, registry, lo, hi, step))
 
 
-main()
+if __name__ == "__main__":  # mp_remote_write.py imports its build() and free_needed()
+    main()

@@ -1,6 +1,6 @@
 """Figures 2 and 3: the MicroPython unix port, each figure from fresh micropython processes.
 
-    figure_imports(tree_sets); figure_render(tree)
+    figure_imports(tree_sets); rendered = figure_render(tree)
 
 The processes run bench/mp_import.py (compiled, see board_memory.py) and bench/mp_render.py
 with MICROPYPATH set to exactly one module tree (see trees.py), so .py and .mpy, ours and the
@@ -312,7 +312,7 @@ def figure_render(tree):
     except RuntimeError as e:
         notes("ERROR %s" % e)
         print()
-        return
+        return None
     print("  write_text(sink), streamed as the exporter streams a scrape: the sink copies each")
     print("  piece into a 512 B buffer and flushes it when full")
     rows = []
@@ -354,6 +354,7 @@ def figure_render(tree):
         "      page and the pieces it joins are in RAM at once, so the heap grows with the series.",
     )
     print()
+    return measured  # Figure 6 sets a send beside these
 
 
 def _over(m):

@@ -8,6 +8,7 @@
 3. MicroPython unix port: the heap a scrape needs, streamed (write_text) or built (generate_latest).
 4. CPython: start_http_server under wrk, against prometheus_client's (bench/http_load.py).
 5. MicroPython unix port: start_http_server under wrk, and the heap it needs.
+6. MicroPython unix port: one remote_write() send, its bytes on the wire and the heap it needs.
 
 Nothing here asserts: each figure is printed with the runtime it was measured on, its ratio to
 the peer's where there is one, and a note on what it means for a user.
@@ -23,6 +24,7 @@ sys.path.insert(0, str(BENCH.parent))  # the repo's package, not an installed on
 
 import http_load  # noqa: E402
 import port_figures  # noqa: E402
+import remote_write_figure  # noqa: E402
 import trees  # noqa: E402
 from report import cpython, notes, table, version  # noqa: E402
 
@@ -96,9 +98,10 @@ def main():
             print("note: " + note)
         print()
         port_figures.figure_imports(tree_sets)
-        port_figures.figure_render(tree_sets["ours"][".mpy"])
+        rendered = port_figures.figure_render(tree_sets["ours"][".mpy"])
         http_load.figure_cpython_http()
         http_load.figure_micropython_http(tree_sets["ours"][".mpy"])
+        remote_write_figure.figure_remote_write(tree_sets["ours"][".mpy"], rendered)
 
 
 if __name__ == "__main__":
