@@ -18,8 +18,8 @@ def _offline(tools, *args):
     return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True)
 
 
-# Written by CircuitPython's own mpy-cross, 9.2.9 and 10.2.1 (`-s NAME.py NAME.py`), beside
-# their sources: what the offline stand-in must match, or refuse.
+# NAME.circuitpython-9.2.9 and -10.2.1: what CircuitPython's own mpy-cross of that version wrote
+# for NAME.py (`-s NAME.py NAME.py`), beside it: what the offline stand-in must match, or refuse.
 SAMPLES = Path(__file__).resolve().parent / "data" / "mpy_cross"
 CIRCUITPYTHON = ("9.2.9", "10.2.1")
 
@@ -35,7 +35,7 @@ def test_offline_compiler_writes_what_circuitpython_writes(tools, tmp_path):
     proc, out = _offline_compile(tools, tmp_path, "sample")
     assert proc.returncode == 0, proc.stderr
     for version in CIRCUITPYTHON:
-        expected = (SAMPLES / ("sample.%s.mpy" % version)).read_bytes()
+        expected = (SAMPLES / ("sample.circuitpython-%s" % version)).read_bytes()
         assert out.read_bytes() == expected, "differs from CircuitPython %s's" % version
 
 
@@ -46,7 +46,8 @@ def test_offline_compiler_refuses_what_circuitpython_writes_differently(tools, t
         micropython = tools.compile_micropython(source, name + ".py", tmp_path)
         for version in differs:
             assert (
-                b"C" + micropython[1:] != (SAMPLES / ("%s.%s.mpy" % (name, version))).read_bytes()
+                b"C" + micropython[1:]
+                != (SAMPLES / ("%s.circuitpython-%s" % (name, version))).read_bytes()
             )
         proc, out = _offline_compile(tools, tmp_path, name)
         assert proc.returncode != 0 and not out.exists(), name

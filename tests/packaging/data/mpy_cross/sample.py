@@ -1,7 +1,7 @@
 """The constructs the library is written with, for comparing compilers (never imported).
 
 tests/packaging/test_compilers.py compiles this with the offline stand-in and compares the
-bytes with what CircuitPython's own mpy-cross wrote for it (the .mpy files beside it).
+bytes with what CircuitPython's own mpy-cross wrote for it (sample.circuitpython-VERSION).
 """
 
 import sys
