@@ -288,6 +288,11 @@ class _Changed(Exception):
 class _Refused(OSError):
     """The receiver answered with an error status (args: the status, the message)."""
 
+    @property
+    def status(self):
+        """The receiver's HTTP status: 5xx and 429 may pass if sent again, other 4xx will not."""
+        return self.args[0]
+
     def __str__(self):
         return self.args[1]
 
@@ -295,8 +300,7 @@ class _Refused(OSError):
 def _retryable(e):
     # Network errors, 5xx and 429 may pass later; any other answer would be refused again.
     if isinstance(e, _Refused):
-        status = e.args[0]
-        return status >= 500 or status == 429
+        return e.status >= 500 or e.status == 429
     return True
 
 

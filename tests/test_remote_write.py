@@ -158,6 +158,7 @@ def test_the_receiver_s_refusal_is_the_error():
         with Board(p), Clock():
             e = raises(OSError, remote_write, URL, board_registry(), socket_pool=pool)
         assert str(e) == "remote write to %s failed: 400 Bad Request: out of bounds" % URL, str(e)
+        assert e.status == 400  # a caller that retries tells 4xx from 5xx by it
         assert pool.open == []
 
 
@@ -169,6 +170,7 @@ def test_an_unreachable_receiver():
         assert str(e).startswith(
             "remote write to %s failed: cannot reach 192.0.2.5:9090: " % URL
         ), str(e)
+        assert getattr(e, "status", None) is None
         assert pool.open == []
 
 
