@@ -10,16 +10,20 @@ memory for 20 series or 2,000.
 """
 
 from . import _sockets
-from ._port import wall_time
+from ._port import const, wall_time
 from .auth import basic_auth
 from .client import describe, host_port, read_answer
 from .registry import REGISTRY
 from .snappy import SnappyWriter
 from .write_request import each_sample, series_size, time_series
 
-# Bytes of the buffer the compressed body leaves through, one HTTP chunk at a time, and the
-# buffer the answer is read into. Set it on the module: remote_write.buffer_size = 512.
+# Bytes of each HTTP chunk the compressed body leaves in (the buffer holds them with their
+# framing, and then the answer). 64 to 65535; set it on the module: buffer_size = 512.
 buffer_size = 1024
+# A chunk's size line, "%04x\r\n" (4 hex digits, zeros first: chunks of 65535 bytes at most),
+# its closing CRLF, and the last chunk "0\r\n\r\n": the room the buffer keeps for framing.
+_SIZE_LINE = const(6)
+_FRAMING = const(13)
 
 _HEAD = (
     "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: prometheus_express/%s\r\n"
@@ -143,22 +147,22 @@ class RemoteWriter:
     def _post(self, body):
         # One request, one answer, one socket, closed whatever happens. body: a _Round to
         # encode while sending, or the bytes of a kept one.
+        if not 64 <= buffer_size <= 0xFFFF:  # a chunk's size line has 4 hex digits
+            raise ValueError("remote_write.buffer_size must be 64 to 65535, not %r" % buffer_size)
         failed = "remote write to %s failed: " % self.url
         sock = self._connect(failed)
         try:
-            buf = bytearray(buffer_size)
-            try:
-                from .__about__ import __version__
+            from .__about__ import __version__
 
-                _send_all(
-                    sock, (_HEAD % (self.path, self.authority, __version__, self._headers)).encode()
-                )
-                chunks = _Chunks(sock, buf)
+            head = _HEAD % (self.path, self.authority, __version__, self._headers)
+            buf = bytearray(buffer_size + _FRAMING)
+            try:
+                request = _Body(sock, buf, head.encode())
                 if isinstance(body, _Round):
-                    body.encode(chunks.write)
+                    body.encode(request.write)
                 else:
-                    chunks.write(body)
-                chunks.finish()
+                    request.write(body)
+                request.finish()
                 sent = None
             except _Changed:  # the body cannot be finished: no answer to wait for
                 raise OSError(
@@ -251,34 +255,58 @@ class _Round:
             raise _Changed() from None  # reads again, so the page itself changed
 
 
-class _Chunks:
-    """The body in HTTP/1.1 chunks, each as large as the buffer."""
+class _Body:
+    """The request's head, then its body in HTTP/1.1 chunks of buffer_size bytes, framed in the
+    buffer: each send() carries whole chunks, head included, because a small send meets
+    Nagle's algorithm and the receiver's delayed ACK, and waits 40 ms or more."""
 
-    def __init__(self, sock, buf):
+    def __init__(self, sock, buf, head):
         self.sock = sock
-        self.buf = buf
+        self.buf = buf  # buffer_size + _FRAMING bytes
         self.fill = 0
+        if len(head) + _FRAMING + 64 > len(self.buf):  # too many headers to share: apart
+            _send_all(sock, head)
+        else:
+            self.buf[: len(head)] = head
+            self.fill = len(head)
+        self._open()
+
+    def _open(self):
+        self.size_line = self.fill
+        self.fill += _SIZE_LINE
 
     def write(self, data):
         data = memoryview(data)
+        end = len(self.buf) - _FRAMING + _SIZE_LINE  # after the data: its CRLF, the last chunk
         while data:
-            n = min(len(data), len(self.buf) - self.fill)
+            if self.fill == end:  # a full chunk goes once more data comes: the last one
+                self._close()  # leaves with the end of the body, in finish()
+                self._send()
+                self._open()
+            n = min(len(data), end - self.fill)
             self.buf[self.fill : self.fill + n] = data[:n]
             self.fill += n
             data = data[n:]
-            if self.fill == len(self.buf):
-                self._flush()
 
-    def _flush(self):
-        if self.fill:
-            _send_all(self.sock, b"%x\r\n" % self.fill)
-            _send_all(self.sock, memoryview(self.buf)[: self.fill])
-            _send_all(self.sock, b"\r\n")
-            self.fill = 0
+    def _close(self):
+        n = self.fill - self.size_line - _SIZE_LINE
+        if not n:  # no data: no chunk (an empty one would end the body)
+            self.fill = self.size_line
+            return
+        self.buf[self.size_line : self.size_line + _SIZE_LINE] = b"%04x\r\n" % n
+        self.buf[self.fill : self.fill + 2] = b"\r\n"
+        self.fill += 2
+
+    def _send(self):
+        _send_all(self.sock, memoryview(self.buf)[: self.fill])
+        self.fill = 0
 
     def finish(self):
-        self._flush()
-        _send_all(self.sock, b"0\r\n\r\n")
+        """End the body with the last chunk, and send what is left."""
+        self._close()
+        self.buf[self.fill : self.fill + 5] = b"0\r\n\r\n"
+        self.fill += 5
+        self._send()
 
 
 class _Changed(Exception):

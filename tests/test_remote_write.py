@@ -119,11 +119,17 @@ def test_auth_and_headers():
     assert headers["x-scope-orgid"] == "fleet"
 
 
-def test_the_body_leaves_in_chunks_of_the_buffer():
+def _readings(n, step):
+    """A registry of n labelled readings: a body of many chunks."""
     registry = CollectorRegistry()
     g = Gauge("reading", "A reading", ["sensor"], registry=registry)
-    for i in range(200):
-        g.labels("sensor-%d" % i).set(i * 1.5)
+    for i in range(n):
+        g.labels("sensor-%d" % i).set(i * step)
+    return registry
+
+
+def test_the_body_leaves_in_chunks_of_the_buffer():
+    registry = _readings(200, 1.5)
     pool = FakePool()
     peer = pool.peer([NO_CONTENT], eof=True)
     saved = rw.buffer_size
@@ -145,6 +151,33 @@ def test_the_body_leaves_in_chunks_of_the_buffer():
         body = body[eol + 2 + size + 2 :]
     assert len(sizes) > 3 and max(sizes) == 256, sizes
     assert len(_samples(parse_request(data).body)) == 200
+
+
+def test_each_send_carries_whole_chunks_and_the_head_goes_with_the_first():
+    # A small send (the head alone, a chunk's size line) would wait on Nagle's algorithm and
+    # the receiver's delayed ACK.
+    registry = _readings(1000, 1.37)
+    pool = FakePool()
+    peer = pool.peer([NO_CONTENT], eof=True)
+    with Clock():
+        remote_write(URL, registry, socket_pool=pool)
+    request = parse_request(peer.received)
+    assert len(request.body) > 2 * rw.buffer_size
+    chunks = (len(request.body) + rw.buffer_size - 1) // rw.buffer_size
+    assert peer.sends == chunks, (peer.sends, chunks)
+
+
+def test_the_buffer_size_must_fit_a_chunk_s_size_line():
+    saved = rw.buffer_size
+    try:
+        for size in (63, 0x10000):
+            rw.buffer_size = size
+            pool = FakePool()
+            with Clock():
+                e = raises(ValueError, remote_write, URL, board_registry(), socket_pool=pool)
+            assert "64 to 65535" in str(e) and pool.connects == []
+    finally:
+        rw.buffer_size = saved
 
 
 def test_the_receiver_s_refusal_is_the_error():
