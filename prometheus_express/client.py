@@ -2,9 +2,11 @@
 and what the server answered.
 
 host, port = host_port("[::1]:9091", 80, url)
+sock = connect(pool, host, port, "[::1]:9091", timeout, left)   # or OSError("cannot reach ...")
 status, reason, text = read_answer(recv, buf, more)   # or None
 """
 
+from . import _sockets
 from .http import head_end, split_head
 
 
@@ -23,6 +25,45 @@ def host_port(authority, port, url):
     if not host:
         raise ValueError("no host in %r" % url)
     return host, port
+
+
+def connect(pool, host, port, authority, timeout, left):
+    """A socket connected to one of host's addresses; else OSError("cannot reach authority:
+    why"). timeout: seconds for the first try (None: as long as the OS waits); each later try
+    gets what left() says is left of it."""
+    # Each address in turn, as client_python does (socket.create_connection): "localhost"
+    # may give ::1 first to a server that listens on IPv4 only. The first that connects is
+    # used.
+    error = None
+    try:
+        addresses = pool.getaddrinfo(host, port)
+    except MemoryError:
+        raise
+    except Exception as e:  # OSError: a name that does not resolve
+        addresses = ()
+        error = e
+    tried = 0
+    for info in addresses:
+        if info[1] and info[1] != pool.SOCK_STREAM:
+            continue  # CPython, MicroPython unix: each address comes for UDP and raw too
+        seconds = timeout
+        if tried and seconds is not None:
+            seconds = left()
+            if seconds <= 0:
+                break
+        tried += 1
+        try:
+            return _sockets.connect(pool, info, seconds)
+        except MemoryError:
+            raise
+        except Exception as e:  # OSError; CircuitPython: RuntimeError("Out of sockets")
+            error = e
+    where = authority
+    if tried > 1:
+        where += " (%d addresses tried)" % tried
+    raise OSError(
+        "cannot reach %s: %s" % (where, "no address" if error is None else describe(error))
+    )
 
 
 def read_answer(recv, buf, more):

@@ -6,7 +6,7 @@ push_to_gateway("192.0.2.5:9091", "greenhouse", registry, {"board": "a/b"}, time
 from . import _sockets
 from ._port import seconds_since, ticks
 from .auth import base64, basic_auth
-from .client import describe, host_port, read_answer
+from .client import connect, describe, host_port, read_answer
 from .exposition import generate_latest, write_text
 from .http import MIN_BUFFER, Response, Timeout
 from .negotiation import CONTENT_TYPE_PLAIN_0_0_4
@@ -156,7 +156,7 @@ class _Push:
     def _exchange(self, registry, pool):
         # One request, one answer, one socket, closed whatever happens.
         self.start = ticks()
-        sock = self._connect(pool)
+        sock = connect(pool, self.host, self.port, self.authority, self.timeout, self._left)
         failed = "push to %s failed: " % self.url
         try:
             buf = bytearray(buffer_size)
@@ -181,41 +181,6 @@ class _Push:
             raise OSError(failed + "%d %s%s" % (status, reason, ": " + text if text else ""))
         finally:
             _sockets.close(sock)
-
-    def _connect(self, pool):
-        # Each address in turn, as client_python does (socket.create_connection): "localhost"
-        # may give ::1 first to a gateway that listens on IPv4 only. The first that connects is
-        # used; the first try may take the whole timeout, the others what is left of it.
-        error = None
-        try:
-            addresses = pool.getaddrinfo(self.host, self.port)
-        except MemoryError:
-            raise
-        except Exception as e:  # OSError: a name that does not resolve
-            addresses = ()
-            error = e
-        tried = 0
-        for info in addresses:
-            if info[1] and info[1] != pool.SOCK_STREAM:
-                continue  # CPython, MicroPython unix: each address comes for UDP and raw too
-            seconds = self.timeout
-            if tried and seconds is not None:
-                seconds = self._left()
-                if seconds <= 0:
-                    break
-            tried += 1
-            try:
-                return _sockets.connect(pool, info, seconds)
-            except MemoryError:
-                raise
-            except Exception as e:  # OSError; CircuitPython: RuntimeError("Out of sockets")
-                error = e
-        where = self.authority
-        if tried > 1:
-            where += " (%d addresses tried)" % tried
-        raise OSError(
-            "cannot reach %s: %s" % (where, "no address" if error is None else describe(error))
-        )
 
     def _request(self, sock, buf, registry):
         # The request, sent; the OSError sending raised, if any: the gateway may have answered

@@ -10,9 +10,9 @@ memory for 20 series or 2,000.
 """
 
 from . import _sockets
-from ._port import const, wall_time
+from ._port import const, seconds_since, ticks, wall_time
 from .auth import basic_auth
-from .client import describe, host_port, read_answer
+from .client import connect, describe, host_port, read_answer
 from .registry import REGISTRY
 from .snappy import SnappyWriter
 from .write_request import each_sample, series_size, time_series
@@ -183,35 +183,29 @@ class RemoteWriter:
 
     def _connect(self, failed):
         pool = _sockets.default_pool() if self._pool is None else self._pool
-        error = None
+        start = ticks()
+        limit = 1e9 if self.timeout is None else self.timeout
         try:
-            addresses = pool.getaddrinfo(self.host, self.port)
-        except OSError as e:  # a name that does not resolve
-            addresses = ()
-            error = e
-        for info in addresses:
-            if info[1] and info[1] != pool.SOCK_STREAM:
-                continue  # CPython, MicroPython unix: each address comes for UDP and raw too
-            try:
-                sock = _sockets.connect(pool, info, self.timeout)
-            except Exception as e:  # OSError; CircuitPython: RuntimeError("Out of sockets")
-                error = e
-                continue
-            try:
-                sock.settimeout(self.timeout)  # blocking from here on, as TLS needs
-                if self._ssl is not None:
-                    sock = self._ssl.wrap_socket(sock, server_hostname=self.host)
-            except Exception as e:
-                _sockets.close(sock)
-                # MicroPython's mbedTLS messages span lines: one line here.
-                why = " ".join(describe(e).split())
-                raise OSError(failed + "TLS with %s: %s" % (self.authority, why)) from None
-            return sock
-        raise OSError(
-            failed
-            + "cannot reach %s: %s"
-            % (self.authority, "no address" if error is None else describe(error))
-        )
+            sock = connect(
+                pool,
+                self.host,
+                self.port,
+                self.authority,
+                self.timeout,
+                lambda: limit - seconds_since(start),
+            )
+        except OSError as e:
+            raise OSError(failed + str(e)) from None
+        try:
+            sock.settimeout(self.timeout)  # blocking from here on, as TLS needs
+            if self._ssl is not None:
+                sock = self._ssl.wrap_socket(sock, server_hostname=self.host)
+        except Exception as e:
+            _sockets.close(sock)
+            # MicroPython's mbedTLS messages span lines: one line here.
+            why = " ".join(describe(e).split())
+            raise OSError(failed + "TLS with %s: %s" % (self.authority, why)) from None
+        return sock
 
 
 class _Round:
